@@ -1,0 +1,9 @@
+//! The `PostgresCluster` API (`postgres-operator.crunchydata.com/v1beta1`) and the names, labels
+//! and annotations every part of the project agrees on. This crate does no I/O.
+#![forbid(unsafe_code)]
+
+pub mod cluster;
+pub mod names;
+pub mod schema;
+
+pub use cluster::*;

@@ -1,0 +1,121 @@
+//! Object names, label keys, annotations, ports and the field managers, in one place.
+//!
+//! They follow Crunchy PGO v5, so that users' selectors, affinity rules and scripts keep working.
+
+/// The API group.
+pub const GROUP: &str = "postgres-operator.crunchydata.com";
+
+/// Label keys.
+pub mod labels {
+    pub const CLUSTER: &str = "postgres-operator.crunchydata.com/cluster";
+    pub const INSTANCE_SET: &str = "postgres-operator.crunchydata.com/instance-set";
+    pub const INSTANCE: &str = "postgres-operator.crunchydata.com/instance";
+    /// Written by Patroni on each Postgres pod: `master` or `replica`.
+    pub const ROLE: &str = "postgres-operator.crunchydata.com/role";
+    pub const PATRONI: &str = "postgres-operator.crunchydata.com/patroni";
+    pub const DATA: &str = "postgres-operator.crunchydata.com/data";
+    pub const PGUSER: &str = "postgres-operator.crunchydata.com/pguser";
+    pub const ROLE_PGUSER: &str = "pguser";
+    pub const CLUSTER_CERTIFICATE: &str = "postgres-operator.crunchydata.com/cluster-certificate";
+    pub const PGBACKREST: &str = "postgres-operator.crunchydata.com/pgbackrest";
+    pub const PGBACKREST_BACKUP: &str = "postgres-operator.crunchydata.com/pgbackrest-backup";
+    pub const PGBACKREST_REPO: &str = "postgres-operator.crunchydata.com/pgbackrest-repo";
+    pub const PGBACKREST_RESTORE: &str = "postgres-operator.crunchydata.com/pgbackrest-restore";
+    /// Set on everything the agent creates, so that clean-up and watches find it.
+    pub const MANAGED_BY: &str = "app.kubernetes.io/managed-by";
+    pub const MANAGED_BY_VALUE: &str = "pgo-agent";
+
+    /// Values of [`ROLE`].
+    pub const ROLE_MASTER: &str = "master";
+    pub const ROLE_REPLICA: &str = "replica";
+    /// Values of [`DATA`].
+    pub const DATA_POSTGRES: &str = "postgres";
+    pub const DATA_PGWAL: &str = "pgwal";
+}
+
+/// Annotation keys.
+pub mod annotations {
+    /// Changing its value triggers the switchover in `spec.patroni.switchover`.
+    pub const TRIGGER_SWITCHOVER: &str = "postgres-operator.crunchydata.com/trigger-switchover";
+    /// Changing its value runs the manual backup in `spec.backups.pgbackrest.manual`.
+    pub const PGBACKREST_BACKUP: &str = "postgres-operator.crunchydata.com/pgbackrest-backup";
+    /// Changing its value runs the restore in `spec.backups.pgbackrest.restore`.
+    pub const PGBACKREST_RESTORE: &str = "postgres-operator.crunchydata.com/pgbackrest-restore";
+    /// A hash of the Patroni and Postgres configuration, so pods roll when it changes.
+    pub const CONFIG_HASH: &str = "postgres-operator.crunchydata.com/config-hash";
+}
+
+/// Field managers for server-side apply.
+pub const AGENT_MANAGER: &str = "pgo-agent";
+pub const CLI_MANAGER: &str = "kubectl-pgo";
+
+/// Container names.
+pub const CONTAINER_DATABASE: &str = "database";
+pub const CONTAINER_REPLICATION_CERT_COPY: &str = "replication-cert-copy";
+
+/// Ports.
+pub const DEFAULT_POSTGRES_PORT: i32 = 5432;
+pub const DEFAULT_PATRONI_PORT: i32 = 8008;
+
+/// The Postgres superuser and the replication user (authenticated by certificate).
+pub const SUPERUSER: &str = "postgres";
+pub const REPLICATION_USER: &str = "_crunchyrepl";
+
+/// The user id the Postgres image runs as (as in PGO's images).
+pub const POSTGRES_UID: i64 = 26;
+
+/// Object names, derived from the cluster's name as PGO does.
+pub fn primary_service(cluster: &str) -> String {
+    format!("{cluster}-primary")
+}
+pub fn replicas_service(cluster: &str) -> String {
+    format!("{cluster}-replicas")
+}
+pub fn pods_service(cluster: &str) -> String {
+    format!("{cluster}-pods")
+}
+/// Patroni's scope, and the selectorless Service whose Endpoints hold the leader.
+pub fn patroni_scope(cluster: &str) -> String {
+    format!("{cluster}-ha")
+}
+pub fn patroni_config_service(cluster: &str) -> String {
+    format!("{cluster}-ha-config")
+}
+pub fn cluster_config_map(cluster: &str) -> String {
+    format!("{cluster}-config")
+}
+pub fn instance_service_account(cluster: &str) -> String {
+    format!("{cluster}-instance")
+}
+pub fn user_secret(cluster: &str, user: &str) -> String {
+    format!("{cluster}-pguser-{user}")
+}
+pub fn cluster_cert_secret(cluster: &str) -> String {
+    format!("{cluster}-cluster-cert")
+}
+pub fn replication_cert_secret(cluster: &str) -> String {
+    format!("{cluster}-replication-cert")
+}
+pub fn instance_config_secret(instance: &str) -> String {
+    format!("{instance}-certs")
+}
+pub fn pdb(cluster: &str, set: &str) -> String {
+    format!("{cluster}-set-{set}")
+}
+pub fn data_pvc(instance: &str) -> String {
+    format!("{instance}-pgdata")
+}
+pub fn wal_pvc(instance: &str) -> String {
+    format!("{instance}-pgwal")
+}
+/// The pod of an instance: each instance is a StatefulSet of one pod.
+pub fn instance_pod(instance: &str) -> String {
+    format!("{instance}-0")
+}
+/// The root CA shared by every cluster in a namespace, as PGO's `pgo-root-cacert`.
+pub const ROOT_CA_SECRET: &str = "pgo-root-cacert";
+
+/// The DNS name of a Service inside the cluster.
+pub fn service_host(service: &str, namespace: &str) -> String {
+    format!("{service}.{namespace}.svc")
+}
