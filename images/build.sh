@@ -32,6 +32,7 @@ ARCH=$(dpkg --print-architecture 2>/dev/null || echo amd64)
 PG_MAJOR=15
 POSTGRES_REPO=localhost/pgo-postgres
 POSTGRES_TAG=$PG_MAJOR
+POSTGRES_PATH=/usr/lib/postgresql/$PG_MAJOR/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 POSTGRES_PACKAGES=$IMAGES_DIR/packages/postgres.txt
 POSTGRES_SETUP=$IMAGES_DIR/postgres/setup.sh
 AGENT_REPO=localhost/pgo-agent
@@ -267,7 +268,7 @@ postgres_config() {
     local image=$1
     umoci config --image "$image" \
         --config.user 26:26 \
-        --config.env "PATH=/usr/lib/postgresql/$PG_MAJOR/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
+        --config.env "PATH=$POSTGRES_PATH" \
         --config.env LANG=C.UTF-8 \
         --config.env PGDATA=/pgdata/pg$PG_MAJOR \
         --config.workingdir /var/lib/postgresql \
@@ -470,21 +471,22 @@ cmd_verify() {
     mknod -m 666 "$root/dev/random" c 1 8
     mkdir -m 1777 "$root/dev/shm"
     ln -s /proc/self/fd "$root/dev/fd"
-    chroot --userspec=26:26 "$root" /usr/bin/env -i \
-        PATH=/usr/lib/postgresql/$PG_MAJOR/bin:/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 HOME=/var/lib/postgresql \
+    chroot --userspec=26:26 "$root" /usr/bin/env -i PATH="$POSTGRES_PATH" LANG=C.UTF-8 HOME=/var/lib/postgresql \
         /bin/sh -ec '
             cd /var/lib/postgresql
             id
             initdb -D /tmp/x -A trust -U postgres >/tmp/initdb.log
-            pg_ctl -D /tmp/x -l /tmp/x.log -w start -o "-k /tmp -p 55432 -c listen_addresses="
+            postgres -D /tmp/x -k /tmp -p 55432 -c listen_addresses= >/tmp/x.log 2>&1 &
+            pid=$!
+            i=0; until pg_isready -q -h /tmp -p 55432; do i=$((i + 1)); [ $i -lt 60 ] || exit 1; sleep 0.5; done
             psql -h /tmp -p 55432 -U postgres -Atc "select version()"
             psql -h /tmp -p 55432 -U postgres -Atc "create extension pg_stat_statements; create extension pgcrypto; select count(*) from pg_extension"
-            pg_ctl -D /tmp/x -m fast -w stop
+            kill -INT $pid; wait $pid || true
             patroni --version
             python3 -c "import patroni.dcs.kubernetes; print(\"patroni.dcs.kubernetes imports\")"
             pgbackrest version
-            pgbouncer --version | head -n1
-            prometheus-postgres-exporter --version 2>&1 | head -n1
+            pgbouncer --version
+            prometheus-postgres-exporter --version 2>&1
             test -w /pgdata && test -w /pgwal && test -w /var/run/postgresql && echo "uid 26 can write /pgdata /pgwal /var/run/postgresql"
         ' || rc=$?
     unmount_work
