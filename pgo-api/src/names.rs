@@ -24,6 +24,11 @@ pub mod labels {
     /// Set on everything the agent creates, so that clean-up and watches find it.
     pub const MANAGED_BY: &str = "app.kubernetes.io/managed-by";
     pub const MANAGED_BY_VALUE: &str = "pgo-agent";
+    /// On the agent's Deployment: `app.kubernetes.io/name=pgo-agent` and its version, which
+    /// `kubectl pgo version` reads.
+    pub const APP_NAME: &str = "app.kubernetes.io/name";
+    pub const APP_NAME_AGENT: &str = "pgo-agent";
+    pub const APP_VERSION: &str = "app.kubernetes.io/version";
 
     /// Values of [`ROLE`].
     pub const ROLE_MASTER: &str = "master";
