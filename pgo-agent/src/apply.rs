@@ -1,0 +1,297 @@
+//! Pipeline step 4 of 5 (read -> validate -> build -> **apply** -> status): server-side apply
+//! of every desired object under one field manager, then removal of the cluster's labelled
+//! objects that this pass did not produce.
+//!
+//! An object is sent only when what we want changed, or when someone else changed the object
+//! since we last applied it: an unchanged cluster costs no write requests on resync.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+
+use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::core::v1::PersistentVolumeClaim;
+use kube::api::{DeleteParams, Patch, PatchParams, PropagationPolicy};
+use kube::{Api, Client, Resource, ResourceExt};
+use pgo_api::names::AGENT_MANAGER;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::build::Desired;
+use crate::observe::{ByName, ReadState};
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("failed to apply {kind} {name}: {source}")]
+    Apply {
+        kind: &'static str,
+        name: String,
+        source: kube::Error,
+    },
+    #[error("failed to delete {kind} {name} that the spec no longer wants: {source}")]
+    Delete {
+        kind: &'static str,
+        name: String,
+        source: kube::Error,
+    },
+}
+
+/// What was applied: status is computed from these, never from the spec alone.
+#[derive(Debug, Clone, Default)]
+pub struct Applied {
+    pub stateful_sets: Vec<StatefulSet>,
+    /// Write requests this pass sent (applies and deletes).
+    pub writes: u32,
+}
+
+type Key = (&'static str, String, String);
+
+/// Remembers what was last applied, to skip unchanged objects.
+#[derive(Default)]
+pub struct ApplyCache {
+    seen: Mutex<HashMap<Key, (u64, String)>>,
+}
+
+fn fingerprint<K: Serialize>(obj: &K) -> u64 {
+    // FNV-1a over the JSON form: stable and cheap.
+    let bytes = serde_json::to_vec(obj).unwrap_or_default();
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h
+}
+
+impl ApplyCache {
+    fn unchanged(&self, key: &Key, fp: u64, observed_rv: Option<&str>) -> bool {
+        let seen = self.seen.lock().expect("apply cache");
+        matches!((seen.get(key), observed_rv), (Some((f, rv)), Some(o)) if *f == fp && rv == o)
+    }
+
+    fn record(&self, key: Key, fp: u64, rv: Option<String>) {
+        let mut seen = self.seen.lock().expect("apply cache");
+        match rv {
+            Some(rv) => seen.insert(key, (fp, rv)),
+            None => seen.remove(&key),
+        };
+    }
+
+    /// Forgets a deleted cluster's objects: their names all start with `<cluster>-`.
+    pub fn forget(&self, namespace: &str, cluster: &str) {
+        let prefix = format!("{cluster}-");
+        let mut seen = self.seen.lock().expect("apply cache");
+        seen.retain(|(_, ns, n), _| !(ns == namespace && n.starts_with(&prefix)));
+    }
+}
+
+trait Object:
+    Resource<DynamicType = (), Scope = k8s_openapi::NamespaceResourceScope>
+    + k8s_openapi::Resource
+    + Clone
+    + Serialize
+    + DeserializeOwned
+    + std::fmt::Debug
+{
+}
+impl<K> Object for K where
+    K: Resource<DynamicType = (), Scope = k8s_openapi::NamespaceResourceScope>
+        + k8s_openapi::Resource
+        + Clone
+        + Serialize
+        + DeserializeOwned
+        + std::fmt::Debug
+{
+}
+
+pub struct Applier<'a> {
+    pub client: &'a Client,
+    pub cache: &'a ApplyCache,
+    pub namespace: &'a str,
+    writes: u32,
+}
+
+impl<'a> Applier<'a> {
+    pub fn new(client: &'a Client, cache: &'a ApplyCache, namespace: &'a str) -> Self {
+        Self {
+            client,
+            cache,
+            namespace,
+            writes: 0,
+        }
+    }
+
+    async fn apply<K: Object>(&mut self, desired: &K, observed: &ByName<K>) -> Result<K, Error> {
+        let name = desired.name_any();
+        let key: Key = (
+            <K as k8s_openapi::Resource>::KIND,
+            self.namespace.to_string(),
+            name.clone(),
+        );
+        let fp = fingerprint(desired);
+        let current = observed.get(&name);
+        if let Some(cur) = current {
+            if self
+                .cache
+                .unchanged(&key, fp, cur.resource_version().as_deref())
+            {
+                return Ok(cur.clone());
+            }
+        }
+        let api: Api<K> = Api::namespaced(self.client.clone(), self.namespace);
+        let mut obj = serde_json::to_value(desired).expect("serializable");
+        obj["apiVersion"] = K::api_version(&()).into();
+        obj["kind"] = K::kind(&()).into();
+        self.writes += 1;
+        let applied = api
+            .patch(
+                &name,
+                &PatchParams::apply(AGENT_MANAGER).force(),
+                &Patch::Apply(&obj),
+            )
+            .await
+            .map_err(|source| Error::Apply {
+                kind: <K as k8s_openapi::Resource>::KIND,
+                name: name.clone(),
+                source,
+            })?;
+        self.cache.record(key, fp, applied.resource_version());
+        Ok(applied)
+    }
+
+    async fn apply_all<K: Object>(
+        &mut self,
+        desired: &[K],
+        observed: &ByName<K>,
+    ) -> Result<Vec<K>, Error> {
+        let mut out = Vec::with_capacity(desired.len());
+        for d in desired {
+            out.push(self.apply(d, observed).await?);
+        }
+        Ok(out)
+    }
+
+    /// Deletes the labelled objects of this kind that are not wanted any more.
+    async fn prune<K: Object>(&mut self, desired: &[K], observed: &ByName<K>) -> Result<(), Error> {
+        let wanted: Vec<String> = desired.iter().map(|d| d.name_any()).collect();
+        let api: Api<K> = Api::namespaced(self.client.clone(), self.namespace);
+        for (name, obj) in observed {
+            if wanted.contains(name) || obj.meta().deletion_timestamp.is_some() {
+                continue;
+            }
+            tracing::info!(kind = <K as k8s_openapi::Resource>::KIND, %name, namespace = self.namespace, "deleting object the spec no longer wants");
+            self.writes += 1;
+            let dp = DeleteParams {
+                propagation_policy: Some(PropagationPolicy::Background),
+                ..Default::default()
+            };
+            match api.delete(name, &dp).await {
+                Ok(_) => {}
+                Err(kube::Error::Api(e)) if e.code == 404 => {}
+                Err(source) => {
+                    return Err(Error::Delete {
+                        kind: <K as k8s_openapi::Resource>::KIND,
+                        name: name.clone(),
+                        source,
+                    })
+                }
+            }
+            self.cache.record(
+                (
+                    <K as k8s_openapi::Resource>::KIND,
+                    self.namespace.to_string(),
+                    name.clone(),
+                ),
+                0,
+                None,
+            );
+        }
+        Ok(())
+    }
+
+    /// Applies everything, in dependency order, then prunes. StatefulSets of replicas are
+    /// applied before the primary's, so a configuration change restarts replicas first.
+    pub async fn apply_desired(
+        mut self,
+        desired: &Desired,
+        read: &ReadState,
+        primary_instance: Option<&str>,
+    ) -> Result<Applied, Error> {
+        let root = BTreeMap::from_iter(read.root_ca.clone().map(|s| (s.name_any(), s)));
+        self.apply(&desired.root_ca, &root).await?;
+        self.apply_all(&desired.service_accounts, &read.service_accounts)
+            .await?;
+        self.apply_all(&desired.roles, &read.roles).await?;
+        self.apply_all(&desired.role_bindings, &read.role_bindings)
+            .await?;
+        self.apply_all(&desired.secrets, &read.secrets).await?;
+        self.apply_all(&desired.config_maps, &read.config_maps)
+            .await?;
+        self.apply_all(&desired.services, &read.services).await?;
+        let pvcs: Vec<_> = desired
+            .pvcs
+            .iter()
+            .map(|p| keep_bound_fields(p, read))
+            .collect();
+        self.apply_all(&pvcs, &read.pvcs).await?;
+        let (primary, replicas): (Vec<StatefulSet>, Vec<StatefulSet>) = desired
+            .stateful_sets
+            .iter()
+            .cloned()
+            .partition(|s| Some(s.name_any().as_str()) == primary_instance);
+        let mut stateful_sets = self.apply_all(&replicas, &read.stateful_sets).await?;
+        stateful_sets.extend(self.apply_all(&primary, &read.stateful_sets).await?);
+        self.apply_all(&desired.pdbs, &read.pdbs).await?;
+
+        // Remove what the spec no longer wants: workloads first, then their claims.
+        self.prune(&desired.pdbs, &read.pdbs).await?;
+        self.prune(&desired.stateful_sets, &read.stateful_sets)
+            .await?;
+        self.prune(&desired.pvcs, &read.pvcs).await?;
+        self.prune(&desired.services, &read.services).await?;
+        self.prune(&desired.config_maps, &read.config_maps).await?;
+        self.prune(&desired.secrets, &read.secrets).await?;
+        self.prune(&desired.role_bindings, &read.role_bindings)
+            .await?;
+        self.prune(&desired.roles, &read.roles).await?;
+        self.prune(&desired.service_accounts, &read.service_accounts)
+            .await?;
+        Ok(Applied {
+            stateful_sets,
+            writes: self.writes,
+        })
+    }
+}
+
+/// Fields of a claim that are set once by others (the default StorageClass, the binder) and are
+/// immutable: re-apply them as they are, or the API server refuses the apply.
+fn keep_bound_fields(desired: &PersistentVolumeClaim, read: &ReadState) -> PersistentVolumeClaim {
+    let mut out = desired.clone();
+    let current = read
+        .pvcs
+        .get(&desired.name_any())
+        .and_then(|c| c.spec.as_ref());
+    if let (Some(cur), Some(spec)) = (current, out.spec.as_mut()) {
+        spec.storage_class_name = cur.storage_class_name.clone();
+        spec.volume_name = cur.volume_name.clone();
+        spec.volume_mode = cur.volume_mode.clone();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cache_skips_only_when_both_spec_and_object_are_unchanged() {
+        let cache = ApplyCache::default();
+        let key: Key = ("ConfigMap", "ns".into(), "a-config".into());
+        assert!(!cache.unchanged(&key, 1, Some("10")));
+        cache.record(key.clone(), 1, Some("10".into()));
+        assert!(cache.unchanged(&key, 1, Some("10")));
+        assert!(!cache.unchanged(&key, 2, Some("10")), "spec changed");
+        assert!(!cache.unchanged(&key, 1, Some("11")), "someone edited it");
+        cache.forget("ns", "a");
+        assert!(!cache.unchanged(&key, 1, Some("10")));
+    }
+}

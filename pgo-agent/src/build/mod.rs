@@ -1,0 +1,217 @@
+//! Pipeline step 3 of 5 (read -> validate -> **build** -> apply -> status): every object a
+//! cluster should have, built from the validated spec and what was read. Pure: no I/O.
+
+mod instance;
+mod patroni;
+mod rbac;
+mod secret;
+mod service;
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::core::v1::{
+    ConfigMap, PersistentVolumeClaim, Secret, Service, ServiceAccount,
+};
+use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+use k8s_openapi::api::rbac::v1::{Role, RoleBinding};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
+use pgo_api::names::{self, labels};
+
+use crate::credentials::Material;
+use crate::validate::ValidatedCluster;
+
+pub use instance::{plan_instances, InstancePlan};
+pub use patroni::{dcs_config, sha256_hex, users_revision, users_sql};
+
+/// What was read from the API that building depends on.
+#[derive(Debug, Clone, Default)]
+pub struct Observed {
+    /// Existing instances (StatefulSet names) by instance set.
+    pub instances: BTreeMap<String, Vec<String>>,
+    /// The instance whose pod Patroni labelled `master`.
+    pub primary_instance: Option<String>,
+}
+
+/// Every object the cluster should have.
+#[derive(Debug, Clone, Default)]
+pub struct Desired {
+    pub stateful_sets: Vec<StatefulSet>,
+    pub pvcs: Vec<PersistentVolumeClaim>,
+    pub services: Vec<Service>,
+    pub config_maps: Vec<ConfigMap>,
+    pub secrets: Vec<Secret>,
+    pub service_accounts: Vec<ServiceAccount>,
+    pub roles: Vec<Role>,
+    pub role_bindings: Vec<RoleBinding>,
+    pub pdbs: Vec<PodDisruptionBudget>,
+    /// The namespace's root CA: shared by clusters, so it has no owner and is never cleaned up.
+    pub root_ca: Secret,
+    /// The instances, by set, that the StatefulSets above run.
+    pub plan: InstancePlan,
+}
+
+/// Labels every object of the cluster carries.
+pub fn cluster_labels(v: &ValidatedCluster) -> BTreeMap<String, String> {
+    let mut l = v.labels.clone();
+    l.insert(labels::CLUSTER.into(), v.name.clone());
+    l.insert(labels::MANAGED_BY.into(), labels::MANAGED_BY_VALUE.into());
+    l
+}
+
+/// The selector that finds every object of a cluster that the agent manages.
+pub fn cluster_selector(cluster: &str) -> String {
+    format!(
+        "{}={cluster},{}={}",
+        labels::CLUSTER,
+        labels::MANAGED_BY,
+        labels::MANAGED_BY_VALUE
+    )
+}
+
+pub fn owner_reference(v: &ValidatedCluster) -> OwnerReference {
+    OwnerReference {
+        api_version: format!("{}/v1beta1", names::GROUP),
+        kind: "PostgresCluster".into(),
+        name: v.name.clone(),
+        uid: v.uid.clone(),
+        controller: Some(true),
+        block_owner_deletion: Some(true),
+    }
+}
+
+/// Metadata for an object owned by the cluster.
+pub fn meta(
+    v: &ValidatedCluster,
+    name: impl Into<String>,
+    extra_labels: &[(&str, &str)],
+) -> ObjectMeta {
+    let mut l = cluster_labels(v);
+    for (k, val) in extra_labels {
+        l.insert((*k).into(), (*val).into());
+    }
+    ObjectMeta {
+        name: Some(name.into()),
+        namespace: Some(v.namespace.clone()),
+        labels: Some(l),
+        annotations: (!v.annotations.is_empty()).then(|| v.annotations.clone()),
+        owner_references: Some(vec![owner_reference(v)]),
+        ..Default::default()
+    }
+}
+
+/// Builds every object. `pdb_supported` is false where the server does not serve `policy/v1`.
+pub fn build(
+    v: &ValidatedCluster,
+    observed: &Observed,
+    material: &Material,
+    pdb_supported: bool,
+) -> Desired {
+    let plan = plan_instances(v, observed);
+    let files = patroni::patroni_files(v);
+
+    let mut desired = Desired {
+        root_ca: secret::root_ca(v, material),
+        ..Default::default()
+    };
+    desired.config_maps.push(patroni::config_map(v, &files));
+    desired.services = service::services(v);
+    desired.service_accounts.push(rbac::service_account(v));
+    desired.roles.push(rbac::role(v));
+    desired.role_bindings.push(rbac::role_binding(v));
+    desired.secrets.extend(secret::tls_secrets(v, material));
+    desired.secrets.extend(secret::user_secrets(v, material));
+
+    for set in &v.instance_sets {
+        let config_hash = patroni::config_hash(&files[&patroni::config_key(&set.name)], material);
+        for instance in plan.get(&set.name).into_iter().flatten() {
+            desired
+                .stateful_sets
+                .push(instance::stateful_set(v, set, instance, &config_hash));
+            desired.pvcs.extend(instance::pvcs(v, set, instance));
+        }
+        if pdb_supported {
+            desired.pdbs.push(instance::pdb(v, set));
+        }
+    }
+    desired.plan = plan;
+    desired
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::validate::{validate, Defaults};
+
+    pub const HIPPO: &str = r#"
+apiVersion: postgres-operator.crunchydata.com/v1beta1
+kind: PostgresCluster
+metadata: {name: hippo, namespace: db, uid: u1, generation: 1}
+spec:
+  postgresVersion: 15
+  instances:
+    - name: instance1
+      replicas: 2
+      dataVolumeClaimSpec:
+        accessModes: [ReadWriteOnce]
+        resources: {requests: {storage: 1Gi}}
+      walVolumeClaimSpec:
+        accessModes: [ReadWriteOnce]
+        resources: {requests: {storage: 1Gi}}
+  users:
+    - name: rhino
+      databases: [zoo]
+      options: CREATEDB
+"#;
+
+    pub fn validated(yaml: &str) -> ValidatedCluster {
+        let pc: pgo_api::PostgresCluster = serde_yaml::from_str(yaml).unwrap();
+        let defaults = Defaults {
+            postgres_images: [(15, "localhost/pgo-postgres:15".to_string())].into(),
+        };
+        validate(&pc, &defaults).unwrap()
+    }
+
+    pub fn material(v: &ValidatedCluster) -> Material {
+        crate::credentials::ensure(v, &Default::default()).unwrap()
+    }
+
+    #[test]
+    fn every_object_is_labelled_and_owned() {
+        let v = validated(HIPPO);
+        let d = build(&v, &Observed::default(), &material(&v), true);
+        let mut metas: Vec<&ObjectMeta> = Vec::new();
+        metas.extend(d.stateful_sets.iter().map(|o| &o.metadata));
+        metas.extend(d.pvcs.iter().map(|o| &o.metadata));
+        metas.extend(d.services.iter().map(|o| &o.metadata));
+        metas.extend(d.config_maps.iter().map(|o| &o.metadata));
+        metas.extend(d.secrets.iter().map(|o| &o.metadata));
+        metas.extend(d.service_accounts.iter().map(|o| &o.metadata));
+        metas.extend(d.roles.iter().map(|o| &o.metadata));
+        metas.extend(d.role_bindings.iter().map(|o| &o.metadata));
+        metas.extend(d.pdbs.iter().map(|o| &o.metadata));
+        assert!(metas.len() > 10);
+        for m in metas {
+            let l = m.labels.as_ref().unwrap();
+            assert_eq!(l[labels::CLUSTER], "hippo", "{:?}", m.name);
+            assert_eq!(l[labels::MANAGED_BY], "pgo-agent");
+            assert_eq!(m.owner_references.as_ref().unwrap()[0].uid, "u1");
+        }
+        assert!(d.root_ca.metadata.owner_references.is_none());
+    }
+
+    #[test]
+    fn two_replicas_make_two_statefulsets_with_data_and_wal_claims() {
+        let v = validated(HIPPO);
+        let d = build(&v, &Observed::default(), &material(&v), false);
+        assert_eq!(d.stateful_sets.len(), 2);
+        assert_eq!(d.pvcs.len(), 4);
+        assert!(d.pdbs.is_empty());
+        let names: Vec<_> = d
+            .pvcs
+            .iter()
+            .map(|p| p.metadata.name.clone().unwrap())
+            .collect();
+        assert!(names.iter().any(|n| n.ends_with("-pgwal")));
+    }
+}

@@ -1,0 +1,312 @@
+//! Build: Patroni's configuration (a ConfigMap with one file per instance set), its dynamic
+//! (DCS) configuration, and the SQL that creates users and databases.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::ConfigMap;
+use pgo_api::names::{self, labels};
+use serde_json::{json, Map, Value};
+use sha2::{Digest, Sha256};
+
+use super::instance::{data_directory, wal_directory, REPLICATION_TLS_COPY, SOCKET_DIR, TLS_COPY};
+use super::meta;
+use crate::credentials::Material;
+use crate::validate::{InstanceSet, ValidatedCluster};
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// The key of an instance set's Patroni file in the cluster ConfigMap.
+pub fn config_key(set: &str) -> String {
+    format!("{set}.yaml")
+}
+
+/// `retry_timeout` such that `loop_wait + 2 * retry_timeout <= ttl`, as Patroni requires.
+fn retry_timeout(v: &ValidatedCluster) -> i32 {
+    ((v.leader_lease_seconds - v.sync_period_seconds) / 2).max(1)
+}
+
+/// The host-based authentication rules: TLS always; certificates for replication; SCRAM for
+/// everyone else; the superuser only over the local socket.
+fn pg_hba() -> Vec<String> {
+    let repl = names::REPLICATION_USER;
+    vec![
+        format!("local all \"{}\" peer", names::SUPERUSER),
+        format!("hostssl replication \"{repl}\" all cert"),
+        format!("hostssl all \"{repl}\" all cert"),
+        format!("host all \"{repl}\" all reject"),
+        format!("host all \"{}\" all reject", names::SUPERUSER),
+        "hostnossl all all all reject".into(),
+        "hostssl all all all scram-sha-256".into(),
+    ]
+}
+
+/// Postgres parameters: the agent's own, then the user's.
+fn parameters(v: &ValidatedCluster) -> Map<String, Value> {
+    let mut p = Map::new();
+    let mut set = |k: &str, val: &str| {
+        p.insert(k.into(), Value::String(val.into()));
+    };
+    set("ssl", "on");
+    set("ssl_cert_file", &format!("{TLS_COPY}/tls.crt"));
+    set("ssl_key_file", &format!("{TLS_COPY}/tls.key"));
+    set("ssl_ca_file", &format!("{TLS_COPY}/ca.crt"));
+    set("ssl_min_protocol_version", "TLSv1.2");
+    set("password_encryption", "scram-sha-256");
+    set("wal_level", "logical");
+    set("hot_standby", "on");
+    set("max_wal_senders", "10");
+    set("max_replication_slots", "10");
+    set("wal_log_hints", "on");
+    // Without a backup repository WAL is not kept for archiving; pgBackRest replaces this.
+    set("archive_mode", "on");
+    set("archive_command", "true");
+    set("password_encryption", "scram-sha-256");
+    set("log_line_prefix", "%m [%p] %q%u@%d ");
+    for (k, val) in &v.parameters {
+        p.insert(k.clone(), Value::String(val.clone()));
+    }
+    p
+}
+
+fn merge(base: &mut Map<String, Value>, overlay: &Map<String, Value>) {
+    for (k, v) in overlay {
+        match (base.get_mut(k), v) {
+            (Some(Value::Object(b)), Value::Object(o)) => merge(b, o),
+            _ => {
+                base.insert(k.clone(), v.clone());
+            }
+        }
+    }
+}
+
+/// Patroni's dynamic configuration, kept in the DCS and shared by every member.
+pub fn dcs_config(v: &ValidatedCluster) -> Value {
+    let mut dcs = json!({
+        "ttl": v.leader_lease_seconds,
+        "loop_wait": v.sync_period_seconds,
+        "retry_timeout": retry_timeout(v),
+        "postgresql": {
+            "use_pg_rewind": true,
+            "use_slots": true,
+            "pg_hba": pg_hba(),
+        },
+    });
+    let obj = dcs.as_object_mut().expect("object");
+    merge(obj, &v.dynamic_configuration);
+    obj["postgresql"]
+        .as_object_mut()
+        .expect("object")
+        .insert("parameters".into(), Value::Object(parameters(v)));
+    dcs
+}
+
+fn ssl_credentials(user: &str) -> Value {
+    json!({
+        "username": user,
+        "sslmode": "verify-ca",
+        "sslcert": format!("{REPLICATION_TLS_COPY}/tls.crt"),
+        "sslkey": format!("{REPLICATION_TLS_COPY}/tls.key"),
+        "sslrootcert": format!("{REPLICATION_TLS_COPY}/ca.crt"),
+    })
+}
+
+/// The Patroni file of one instance set.
+pub fn set_yaml(v: &ValidatedCluster, set: &InstanceSet) -> String {
+    let version = v.postgres_version;
+    let has_wal = set.spec.wal_volume_claim_spec.is_some();
+    let mut initdb = vec![
+        json!({"encoding": "UTF8"}),
+        json!({"locale": "C.UTF-8"}),
+        json!("data-checksums"),
+        json!({"auth-local": "peer"}),
+        json!({"auth-host": "scram-sha-256"}),
+    ];
+    let mut basebackup = vec![json!({"checkpoint": "fast"})];
+    if has_wal {
+        initdb.push(json!({"waldir": wal_directory(version)}));
+        basebackup.push(json!({"waldir": wal_directory(version)}));
+    }
+    let config = json!({
+        "scope": names::patroni_scope(&v.name),
+        "kubernetes": {
+            "labels": {
+                labels::CLUSTER: v.name,
+                labels::PATRONI: names::patroni_scope(&v.name),
+            },
+            "role_label": labels::ROLE,
+            "use_endpoints": true,
+            "ports": [{"name": "postgres", "port": v.port}],
+        },
+        "restapi": {
+            "listen": format!("0.0.0.0:{}", v.patroni_port),
+        },
+        "bootstrap": {
+            "dcs": dcs_config(v),
+            "method": "initdb",
+            "initdb": initdb,
+        },
+        "postgresql": {
+            "data_dir": data_directory(version),
+            "bin_dir": format!("/usr/lib/postgresql/{version}/bin"),
+            "listen": format!("*:{}", v.port),
+            "pgpass": "/tmp/.pgpass",
+            "use_unix_socket": true,
+            "authentication": {
+                "superuser": {"username": names::SUPERUSER},
+                "replication": ssl_credentials(names::REPLICATION_USER),
+                "rewind": ssl_credentials(names::REPLICATION_USER),
+            },
+            "parameters": {
+                "unix_socket_directories": SOCKET_DIR,
+            },
+            "create_replica_methods": ["basebackup"],
+            "basebackup": basebackup,
+            "remove_data_directory_on_rewind_failure": true,
+            "remove_data_directory_on_diverged_timelines": true,
+        },
+        "watchdog": {"mode": "off"},
+    });
+    let mut out = String::from("# Generated by pgo-agent. Edits are overwritten.\n");
+    out.push_str(&serde_yaml::to_string(&config).expect("yaml"));
+    out
+}
+
+/// The files of every instance set, by key.
+pub fn patroni_files(v: &ValidatedCluster) -> BTreeMap<String, String> {
+    v.instance_sets
+        .iter()
+        .map(|set| (config_key(&set.name), set_yaml(v, set)))
+        .collect()
+}
+
+pub fn config_map(v: &ValidatedCluster, files: &BTreeMap<String, String>) -> ConfigMap {
+    ConfigMap {
+        metadata: meta(v, names::cluster_config_map(&v.name), &[]),
+        data: Some(files.clone()),
+        ..Default::default()
+    }
+}
+
+/// Changes to a set's Patroni file or to the certificates roll that set's pods.
+pub fn config_hash(file: &str, material: &Material) -> String {
+    let mut h = Sha256::new();
+    h.update(file.as_bytes());
+    for c in [&material.server, &material.replication]
+        .into_iter()
+        .flatten()
+    {
+        h.update(c.cert.as_bytes());
+    }
+    hex::encode(&h.finalize()[..8])
+}
+
+fn ident(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+fn literal(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+/// SQL (for psql) that creates or updates every user and creates their databases. Roles and
+/// databases that leave the spec are kept, as in PGO: nothing is dropped.
+pub fn users_sql(v: &ValidatedCluster, material: &Material) -> String {
+    let mut sql = String::from("\\set ON_ERROR_STOP on\nSET log_statement = 'none';\n");
+    for u in &v.users {
+        let verifier = material
+            .passwords
+            .get(&u.name)
+            .map(|p| p.verifier.as_str())
+            .unwrap_or_default();
+        sql.push_str(&format!(
+            "SELECT format('CREATE ROLE %I LOGIN', {name}) WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {name})\\gexec\n",
+            name = literal(&u.name)
+        ));
+        sql.push_str(&format!(
+            "ALTER ROLE {} WITH LOGIN {} PASSWORD {};\n",
+            ident(&u.name),
+            u.options,
+            literal(verifier)
+        ));
+        for db in &u.databases {
+            sql.push_str(&format!(
+                "SELECT format('CREATE DATABASE %I OWNER %I', {db}, {name}) WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = {db})\\gexec\n",
+                db = literal(db),
+                name = literal(&u.name)
+            ));
+            sql.push_str(&format!(
+                "GRANT ALL PRIVILEGES ON DATABASE {} TO {};\n",
+                ident(db),
+                ident(&u.name)
+            ));
+        }
+    }
+    sql
+}
+
+/// Changes when the users' SQL changes, so it runs again only then.
+pub fn users_revision(sql: &str) -> String {
+    sha256_hex(sql.as_bytes())[..16].to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::build::tests::{material, validated, HIPPO};
+
+    #[test]
+    fn dcs_config_carries_lease_tls_and_user_parameters() {
+        let mut v = validated(HIPPO);
+        v.parameters.insert("max_connections".into(), "200".into());
+        v.dynamic_configuration =
+            json!({"synchronous_mode": true, "postgresql": {"use_slots": false}})
+                .as_object()
+                .unwrap()
+                .clone();
+        let dcs = dcs_config(&v);
+        assert_eq!(dcs["ttl"], 30);
+        assert_eq!(dcs["loop_wait"], 10);
+        assert_eq!(dcs["retry_timeout"], 10);
+        assert_eq!(dcs["synchronous_mode"], true);
+        assert_eq!(dcs["postgresql"]["use_slots"], false);
+        assert_eq!(dcs["postgresql"]["use_pg_rewind"], true);
+        assert_eq!(dcs["postgresql"]["parameters"]["ssl"], "on");
+        assert_eq!(dcs["postgresql"]["parameters"]["max_connections"], "200");
+        let hba = dcs["postgresql"]["pg_hba"].as_array().unwrap();
+        assert!(hba.iter().any(|r| r == "hostnossl all all all reject"));
+    }
+
+    #[test]
+    fn set_file_uses_kubernetes_dcs_with_pgo_labels() {
+        let v = validated(HIPPO);
+        let yaml = set_yaml(&v, &v.instance_sets[0]);
+        let parsed: Value = serde_yaml::from_str(&yaml).unwrap();
+        assert_eq!(parsed["scope"], "hippo-ha");
+        assert_eq!(parsed["kubernetes"]["role_label"], labels::ROLE);
+        assert_eq!(parsed["kubernetes"]["use_endpoints"], true);
+        assert_eq!(parsed["postgresql"]["data_dir"], "/pgdata/pg15");
+        assert_eq!(
+            parsed["bootstrap"]["initdb"][5]["waldir"],
+            "/pgwal/pg15_wal"
+        );
+        assert_eq!(
+            parsed["postgresql"]["authentication"]["replication"]["username"],
+            "_crunchyrepl"
+        );
+    }
+
+    #[test]
+    fn users_sql_uses_verifiers_and_quotes_names() {
+        let mut v = validated(HIPPO);
+        v.users[0].databases.push("we\"ird'db".into());
+        let m = material(&v);
+        let sql = users_sql(&v, &m);
+        assert!(sql.contains("ALTER ROLE \"rhino\" WITH LOGIN CREATEDB PASSWORD 'SCRAM-SHA-256$"));
+        assert!(sql.contains("GRANT ALL PRIVILEGES ON DATABASE \"we\"\"ird'db\" TO \"rhino\""));
+        assert!(sql.contains("'we\"ird''db'"));
+        assert!(!sql.contains(&m.passwords["rhino"].password));
+        assert_eq!(users_revision(&sql), users_revision(&sql));
+    }
+}

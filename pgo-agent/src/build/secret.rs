@@ -1,0 +1,189 @@
+//! Build: the root CA, the server and replication certificates, and a Secret per user with
+//! PGO's keys (user, password, verifier, host, port, dbname, uri, jdbc-uri).
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::Secret;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use k8s_openapi::ByteString;
+use pgo_api::names::{self, labels};
+
+use super::meta;
+use crate::credentials::{CertKey, Material, ROOT_CERT_KEY, ROOT_KEY_KEY};
+use crate::validate::ValidatedCluster;
+
+fn data(pairs: &[(&str, &str)]) -> BTreeMap<String, ByteString> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), ByteString(v.as_bytes().to_vec())))
+        .collect()
+}
+
+pub fn root_ca(v: &ValidatedCluster, m: &Material) -> Secret {
+    Secret {
+        metadata: ObjectMeta {
+            name: Some(names::ROOT_CA_SECRET.into()),
+            namespace: Some(v.namespace.clone()),
+            labels: Some(
+                [(
+                    labels::MANAGED_BY.to_string(),
+                    labels::MANAGED_BY_VALUE.to_string(),
+                )]
+                .into(),
+            ),
+            ..Default::default()
+        },
+        data: Some(data(&[
+            (ROOT_CERT_KEY, &m.root_ca.cert),
+            (ROOT_KEY_KEY, &m.root_ca.key),
+        ])),
+        type_: Some("Opaque".into()),
+        ..Default::default()
+    }
+}
+
+fn tls(v: &ValidatedCluster, name: String, c: &CertKey, ca: &str) -> Secret {
+    Secret {
+        metadata: meta(v, name, &[(labels::CLUSTER_CERTIFICATE, "postgres-tls")]),
+        data: Some(data(&[
+            ("tls.crt", &c.cert),
+            ("tls.key", &c.key),
+            ("ca.crt", ca),
+        ])),
+        type_: Some("Opaque".into()),
+        ..Default::default()
+    }
+}
+
+pub fn tls_secrets(v: &ValidatedCluster, m: &Material) -> Vec<Secret> {
+    let mut out = Vec::new();
+    if let Some(c) = &m.server {
+        out.push(tls(
+            v,
+            names::cluster_cert_secret(&v.name),
+            c,
+            &m.root_ca.cert,
+        ));
+    }
+    if let Some(c) = &m.replication {
+        out.push(tls(
+            v,
+            names::replication_cert_secret(&v.name),
+            c,
+            &m.root_ca.cert,
+        ));
+    }
+    out
+}
+
+/// Percent-encodes a URI userinfo or path part.
+fn uri_escape(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+pub fn user_secrets(v: &ValidatedCluster, m: &Material) -> Vec<Secret> {
+    let host = names::service_host(&names::primary_service(&v.name), &v.namespace);
+    let port = v.port.to_string();
+    v.users
+        .iter()
+        .filter_map(|u| {
+            let p = m.passwords.get(&u.name)?;
+            let mut pairs = vec![
+                ("user", u.name.clone()),
+                ("password", p.password.clone()),
+                ("verifier", p.verifier.clone()),
+                ("host", host.clone()),
+                ("port", port.clone()),
+            ];
+            if let Some(db) = u.databases.first() {
+                pairs.push(("dbname", db.clone()));
+                pairs.push((
+                    "uri",
+                    format!(
+                        "postgresql://{}:{}@{host}:{port}/{}",
+                        uri_escape(&u.name),
+                        uri_escape(&p.password),
+                        uri_escape(db)
+                    ),
+                ));
+                pairs.push((
+                    "jdbc-uri",
+                    format!(
+                        "jdbc:postgresql://{host}:{port}/{}?password={}&user={}",
+                        uri_escape(db),
+                        uri_escape(&p.password),
+                        uri_escape(&u.name)
+                    ),
+                ));
+            } else {
+                pairs.push((
+                    "uri",
+                    format!(
+                        "postgresql://{}:{}@{host}:{port}",
+                        uri_escape(&u.name),
+                        uri_escape(&p.password)
+                    ),
+                ));
+                pairs.push((
+                    "jdbc-uri",
+                    format!(
+                        "jdbc:postgresql://{host}:{port}/?password={}&user={}",
+                        uri_escape(&p.password),
+                        uri_escape(&u.name)
+                    ),
+                ));
+            }
+            let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            Some(Secret {
+                metadata: meta(
+                    v,
+                    names::user_secret(&v.name, &u.name),
+                    &[
+                        (labels::ROLE, labels::ROLE_PGUSER),
+                        (labels::PGUSER, &u.name),
+                    ],
+                ),
+                data: Some(data(&refs)),
+                type_: Some("Opaque".into()),
+                ..Default::default()
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::build::tests::{material, validated, HIPPO};
+
+    #[test]
+    fn user_secret_has_pgo_keys_and_a_working_uri() {
+        let v = validated(HIPPO);
+        let m = material(&v);
+        let s = &user_secrets(&v, &m)[0];
+        assert_eq!(s.metadata.name.as_deref(), Some("hippo-pguser-rhino"));
+        let d = s.data.as_ref().unwrap();
+        for key in [
+            "user", "password", "verifier", "host", "port", "dbname", "uri", "jdbc-uri",
+        ] {
+            assert!(d.contains_key(key), "missing {key}");
+        }
+        let uri = String::from_utf8(d["uri"].0.clone()).unwrap();
+        assert!(uri.starts_with("postgresql://rhino:"));
+        assert!(uri.ends_with("@hippo-primary.db.svc:5432/zoo"));
+        assert_eq!(d["host"].0, b"hippo-primary.db.svc");
+    }
+
+    #[test]
+    fn uri_escape_keeps_ascii_passwords_parseable() {
+        assert_eq!(uri_escape("a@b:c/d%"), "a%40b%3Ac%2Fd%25");
+    }
+}

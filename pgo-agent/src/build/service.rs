@@ -1,0 +1,127 @@
+//! Build: the Services, with PGO's names. `<cluster>-primary` and `<cluster>-replicas` select
+//! pods by the role label Patroni writes, so they follow a failover even while the agent is down.
+
+use k8s_openapi::api::core::v1::{Service, ServicePort, ServiceSpec};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use pgo_api::names::{self, labels};
+
+use super::meta;
+use crate::validate::ValidatedCluster;
+
+fn postgres_port(v: &ValidatedCluster, node_port: Option<i32>) -> ServicePort {
+    ServicePort {
+        name: Some("postgres".into()),
+        port: v.port,
+        target_port: Some(IntOrString::String("postgres".into())),
+        protocol: Some("TCP".into()),
+        node_port,
+        ..Default::default()
+    }
+}
+
+fn exposed(v: &ValidatedCluster, name: String, role: &str, user: &pgo_api::ServiceSpec) -> Service {
+    let mut m = meta(v, name, &[]);
+    if let Some(extra) = &user.metadata {
+        if let Some(l) = &extra.labels {
+            m.labels
+                .get_or_insert_with(Default::default)
+                .extend(l.clone());
+        }
+        if let Some(a) = &extra.annotations {
+            m.annotations
+                .get_or_insert_with(Default::default)
+                .extend(a.clone());
+        }
+    }
+    let type_ = user.type_.clone().unwrap_or_else(|| "ClusterIP".into());
+    let node_port = if type_ == "ClusterIP" {
+        None
+    } else {
+        user.node_port
+    };
+    Service {
+        metadata: m,
+        spec: Some(ServiceSpec {
+            type_: Some(type_.clone()),
+            selector: Some(
+                [
+                    (labels::CLUSTER.to_string(), v.name.clone()),
+                    (labels::ROLE.to_string(), role.to_string()),
+                ]
+                .into(),
+            ),
+            ports: Some(vec![postgres_port(v, node_port)]),
+            external_traffic_policy: (type_ != "ClusterIP")
+                .then(|| user.external_traffic_policy.clone())
+                .flatten(),
+            ..Default::default()
+        }),
+        status: None,
+    }
+}
+
+pub fn services(v: &ValidatedCluster) -> Vec<Service> {
+    let headless = |name: String, selector: bool| Service {
+        metadata: meta(v, name, &[]),
+        spec: Some(ServiceSpec {
+            cluster_ip: Some("None".into()),
+            selector: selector.then(|| [(labels::CLUSTER.to_string(), v.name.clone())].into()),
+            publish_not_ready_addresses: selector.then_some(true),
+            ports: Some(vec![postgres_port(v, None)]),
+            ..Default::default()
+        }),
+        status: None,
+    };
+    vec![
+        exposed(
+            v,
+            names::primary_service(&v.name),
+            labels::ROLE_MASTER,
+            &v.primary_service,
+        ),
+        exposed(
+            v,
+            names::replicas_service(&v.name),
+            labels::ROLE_REPLICA,
+            &v.replica_service,
+        ),
+        headless(names::pods_service(&v.name), true),
+        // Patroni keeps the leader in this selectorless Service's Endpoints.
+        Service {
+            metadata: meta(v, names::patroni_scope(&v.name), &[]),
+            spec: Some(ServiceSpec {
+                ports: Some(vec![postgres_port(v, None)]),
+                ..Default::default()
+            }),
+            status: None,
+        },
+        // ...and its dynamic configuration in this one's.
+        headless(names::patroni_config_service(&v.name), false),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::build::tests::{validated, HIPPO};
+
+    #[test]
+    fn primary_and_replica_services_follow_patroni_roles() {
+        let v = validated(HIPPO);
+        let s = services(&v);
+        let names: Vec<_> = s.iter().map(|s| s.metadata.name.clone().unwrap()).collect();
+        assert_eq!(
+            names,
+            [
+                "hippo-primary",
+                "hippo-replicas",
+                "hippo-pods",
+                "hippo-ha",
+                "hippo-ha-config"
+            ]
+        );
+        let sel = s[0].spec.as_ref().unwrap().selector.as_ref().unwrap();
+        assert_eq!(sel[labels::ROLE], "master");
+        assert!(s[3].spec.as_ref().unwrap().selector.is_none());
+    }
+}

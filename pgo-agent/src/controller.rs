@@ -1,0 +1,434 @@
+//! The reconcile loop: read -> validate -> build -> apply -> status, plus the actions Patroni
+//! and Postgres need from inside the primary (users, dynamic configuration, switchover).
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::core::v1::{ConfigMap, Pod, Service};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+use k8s_openapi::jiff::Timestamp;
+use kube::api::{Patch, PatchParams};
+use kube::runtime::controller::Action;
+use kube::runtime::events::{Event, EventType, Recorder, Reporter};
+use kube::runtime::reflector::ObjectRef;
+use kube::runtime::{watcher, Controller};
+use kube::{Api, Client, Resource, ResourceExt};
+use pgo_api::names::{self, labels};
+use pgo_api::{PostgresCluster, PostgresClusterStatus};
+use serde_json::json;
+
+use crate::apply::{Applier, ApplyCache};
+use crate::build::{self, dcs_config, users_revision, users_sql};
+use crate::http::Health;
+use crate::observe::{self, pod_is_ready, ReadState};
+use crate::status::{self, Input};
+use crate::validate::{self, unsupported_fields, Defaults, ValidatedCluster};
+use crate::{credentials, exec};
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Read(#[from] observe::Error),
+    #[error(transparent)]
+    Credentials(#[from] credentials::Error),
+    #[error(transparent)]
+    Apply(#[from] crate::apply::Error),
+    #[error("failed to update the status of {name}: {source}")]
+    Status { name: String, source: kube::Error },
+}
+
+pub struct Context {
+    pub client: Client,
+    pub defaults: Defaults,
+    pub pdb_supported: bool,
+    pub cache: ApplyCache,
+    pub recorder: Recorder,
+    pub health: Arc<Health>,
+}
+
+/// How often an unchanged cluster is looked at again.
+const RESYNC: Duration = Duration::from_secs(300);
+/// How soon a cluster that is still converging is looked at again.
+const CONVERGING: Duration = Duration::from_secs(10);
+
+fn now() -> Time {
+    Time(Timestamp::now())
+}
+
+async fn publish(
+    ctx: &Context,
+    pc: &PostgresCluster,
+    type_: EventType,
+    reason: &str,
+    note: String,
+) {
+    let ev = Event {
+        type_,
+        reason: reason.into(),
+        note: Some(note),
+        action: "Reconcile".into(),
+        secondary: None,
+    };
+    if let Err(e) = ctx.recorder.publish(&ev, &pc.object_ref(&())).await {
+        tracing::warn!(error = %e, "failed to publish event");
+    }
+}
+
+async fn patch_status(
+    ctx: &Context,
+    pc: &PostgresCluster,
+    status: PostgresClusterStatus,
+) -> Result<u32, Error> {
+    if pc.status.as_ref() == Some(&status) {
+        return Ok(0);
+    }
+    let api: Api<PostgresCluster> =
+        Api::namespaced(ctx.client.clone(), &pc.namespace().unwrap_or_default());
+    let body = json!({
+        "apiVersion": PostgresCluster::api_version(&()),
+        "kind": PostgresCluster::kind(&()),
+        "status": status,
+    });
+    api.patch_status(
+        &pc.name_any(),
+        &PatchParams::apply(names::AGENT_MANAGER).force(),
+        &Patch::Apply(&body),
+    )
+    .await
+    .map_err(|source| Error::Status {
+        name: pc.name_any(),
+        source,
+    })?;
+    Ok(1)
+}
+
+/// Scalars compared as text: Patroni may store `30` where we wrote `"30"`.
+fn canonical(v: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::Object(m) => {
+            Value::Object(m.iter().map(|(k, v)| (k.clone(), canonical(v))).collect())
+        }
+        Value::Array(a) => Value::Array(a.iter().map(canonical).collect()),
+        Value::String(s) => Value::String(s.clone()),
+        Value::Null => Value::Null,
+        other => Value::String(other.to_string()),
+    }
+}
+
+/// What the in-database actions achieved, for the status.
+#[derive(Default)]
+struct InDatabase {
+    users_revision: Option<String>,
+    database_init_sql: Option<String>,
+    switchover: Option<String>,
+}
+
+/// Users, dynamic configuration, init SQL and switchover, run in the ready primary.
+async fn in_database(
+    ctx: &Context,
+    pc: &PostgresCluster,
+    v: &ValidatedCluster,
+    read: &ReadState,
+    material: &credentials::Material,
+) -> InDatabase {
+    let mut out = InDatabase::default();
+    let Some(primary) = read.primary_pod().filter(|p| pod_is_ready(p)) else {
+        return out;
+    };
+    if v.shutdown {
+        return out;
+    }
+    let pod = primary.name_any();
+    let (client, ns) = (&ctx.client, v.namespace.as_str());
+    let prev = pc.status.clone().unwrap_or_default();
+
+    // Dynamic configuration.
+    let desired = dcs_config(v);
+    let current = read
+        .patroni_annotation("config")
+        .and_then(|c| serde_json::from_str::<serde_json::Value>(c).ok());
+    if current.as_ref().map(canonical) != Some(canonical(&desired)) {
+        match exec::replace_dcs_config(client, ns, &pod, &desired).await {
+            Ok(()) => tracing::info!(cluster = %v.name, "replaced Patroni dynamic configuration"),
+            Err(e) => {
+                publish(
+                    ctx,
+                    pc,
+                    EventType::Warning,
+                    "PatroniConfigFailed",
+                    e.to_string(),
+                )
+                .await
+            }
+        }
+    }
+
+    // Users and databases.
+    let sql = users_sql(v, material);
+    let revision = users_revision(&sql);
+    if prev.users_revision.as_deref() != Some(&revision) {
+        match exec::psql(client, ns, &pod, "create users", &sql).await {
+            Ok(_) => {
+                tracing::info!(cluster = %v.name, users = v.users.len(), "users and databases are in place");
+                out.users_revision = Some(revision);
+            }
+            Err(e) => publish(ctx, pc, EventType::Warning, "UsersFailed", e.to_string()).await,
+        }
+    }
+
+    // SQL that runs once after initialization.
+    if let (Some((cm, key)), None) = (&v.database_init_sql, &prev.database_init_sql) {
+        let sql = Api::<ConfigMap>::namespaced(client.clone(), ns)
+            .get_opt(cm)
+            .await
+            .ok()
+            .flatten()
+            .and_then(|c| c.data?.get(key).cloned());
+        match sql {
+            None => {
+                publish(
+                    ctx,
+                    pc,
+                    EventType::Warning,
+                    "DatabaseInitSQLMissing",
+                    format!("spec.databaseInitSQL: ConfigMap {cm} has no key {key}; create it"),
+                )
+                .await
+            }
+            Some(sql) => match exec::psql(client, ns, &pod, "databaseInitSQL", &sql).await {
+                Ok(_) => {
+                    out.database_init_sql = Some(build::sha256_hex(sql.as_bytes())[..16].into())
+                }
+                Err(e) => {
+                    publish(
+                        ctx,
+                        pc,
+                        EventType::Warning,
+                        "DatabaseInitSQLFailed",
+                        e.to_string(),
+                    )
+                    .await
+                }
+            },
+        }
+    }
+
+    // Switchover, once per value of the trigger annotation.
+    let done = prev.patroni.as_ref().and_then(|p| p.switchover.clone());
+    if let (Some(sw), Some(trigger)) = (&v.switchover, &v.switchover_trigger) {
+        if done.as_ref() != Some(trigger) {
+            let candidate = sw.target_instance.as_deref().map(names::instance_pod);
+            match exec::switchover(client, ns, &pod, candidate.as_deref(), sw.failover).await {
+                Ok(_) => {
+                    publish(
+                        ctx,
+                        pc,
+                        EventType::Normal,
+                        "Switchover",
+                        format!(
+                            "switchover {trigger} done{}",
+                            candidate
+                                .map(|c| format!("; new primary {c}"))
+                                .unwrap_or_default()
+                        ),
+                    )
+                    .await;
+                    out.switchover = Some(trigger.clone());
+                }
+                Err(e) => {
+                    publish(
+                        ctx,
+                        pc,
+                        EventType::Warning,
+                        "SwitchoverFailed",
+                        e.to_string(),
+                    )
+                    .await
+                }
+            }
+        }
+    }
+    out
+}
+
+pub async fn reconcile(pc: Arc<PostgresCluster>, ctx: Arc<Context>) -> Result<Action, Error> {
+    let started = Instant::now();
+    let result = reconcile_inner(&pc, &ctx).await;
+    let m = &ctx.health.metrics;
+    m.duration.observe(started.elapsed().as_secs_f64());
+    match &result {
+        Ok((_, writes)) => {
+            m.writes.inc_by(u64::from(*writes));
+        }
+        Err(_) => m.count("error"),
+    }
+    result.map(|(action, _)| action)
+}
+
+async fn reconcile_inner(pc: &PostgresCluster, ctx: &Context) -> Result<(Action, u32), Error> {
+    if pc.meta().deletion_timestamp.is_some() {
+        // Owner references remove everything; nothing to do but forget.
+        ctx.cache
+            .forget(&pc.namespace().unwrap_or_default(), &pc.name_any());
+        return Ok((Action::await_change(), 0));
+    }
+    let read = observe::read(&ctx.client, pc, ctx.pdb_supported).await?;
+    let previous = pc.status.as_ref();
+    let generation = pc.metadata.generation.unwrap_or_default();
+    let base = |errors, unsupported, read| Input {
+        previous,
+        generation,
+        errors,
+        unsupported,
+        shutdown: pc.spec.shutdown.unwrap_or(false),
+        paused: pc.spec.paused.unwrap_or(false),
+        read,
+        applied: None,
+        postgres_version: None,
+        users_revision: None,
+        database_init_sql: None,
+        switchover: None,
+        now: now(),
+    };
+
+    let v = match validate::validate(pc, &ctx.defaults) {
+        Ok(v) => v,
+        Err(errors) => {
+            let unsupported = unsupported_fields(pc);
+            let status = status::compute(&base(&errors, &unsupported, &read));
+            let was = previous.and_then(|s| s.conditions.iter().find(|c| c.type_ == status::VALID));
+            let now_c = status.conditions.iter().find(|c| c.type_ == status::VALID);
+            if was.map(|c| (&c.status, &c.message)) != now_c.map(|c| (&c.status, &c.message)) {
+                let list: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+                tracing::warn!(cluster = %pc.name_any(), errors = %list.join("; "), "invalid spec; nothing changed");
+                publish(
+                    ctx,
+                    pc,
+                    EventType::Warning,
+                    "InvalidSpec",
+                    format!("nothing was changed; fix: {}", list.join("; ")),
+                )
+                .await;
+            }
+            ctx.health.metrics.count("invalid");
+            let writes = patch_status(ctx, pc, status).await?;
+            return Ok((Action::requeue(RESYNC), writes));
+        }
+    };
+
+    if v.paused {
+        let status = status::compute(&base(&[], &v.unsupported, &read));
+        ctx.health.metrics.count("paused");
+        let writes = patch_status(ctx, pc, status).await?;
+        return Ok((Action::requeue(RESYNC), writes));
+    }
+
+    let material = credentials::ensure(&v, &read.existing_secrets(&v.name))?;
+    let observed = read.observed();
+    let desired = build::build(&v, &observed, &material, ctx.pdb_supported);
+    let applied = Applier::new(&ctx.client, &ctx.cache, &v.namespace)
+        .apply_desired(&desired, &read, observed.primary_instance.as_deref())
+        .await?;
+    let actions = in_database(ctx, pc, &v, &read, &material).await;
+
+    let mut input = base(&[], &v.unsupported, &read);
+    input.applied = Some((&applied, &desired.plan));
+    input.postgres_version = Some(v.postgres_version);
+    input.users_revision = actions.users_revision;
+    input.database_init_sql = actions.database_init_sql;
+    input.switchover = actions.switchover;
+    let status = status::compute(&input);
+    let ready = status
+        .conditions
+        .iter()
+        .any(|c| c.type_ == status::READY && c.status == "True");
+    let writes = applied.writes + patch_status(ctx, pc, status).await?;
+    ctx.health.metrics.count("ok");
+    let next = if ready || v.shutdown {
+        RESYNC
+    } else {
+        CONVERGING
+    };
+    Ok((Action::requeue(next), writes))
+}
+
+pub fn error_policy(pc: Arc<PostgresCluster>, error: &Error, _ctx: Arc<Context>) -> Action {
+    tracing::warn!(cluster = %pc.name_any(), namespace = %pc.namespace().unwrap_or_default(), %error, "reconcile failed; retrying");
+    Action::requeue(Duration::from_secs(15))
+}
+
+/// Whether the server serves policy/v1 PodDisruptionBudgets (Kubernetes 1.21 and later).
+pub async fn pdb_supported(client: &Client) -> bool {
+    match client.list_api_group_resources("policy/v1").await {
+        Ok(list) => list
+            .resources
+            .iter()
+            .any(|r| r.name == "poddisruptionbudgets"),
+        Err(_) => false,
+    }
+}
+
+pub async fn run(client: Client, defaults: Defaults, health: Arc<Health>) {
+    let pdb_supported = pdb_supported(&client).await;
+    if !pdb_supported {
+        tracing::warn!(
+            "the API server does not serve policy/v1 PodDisruptionBudgets; clusters get none"
+        );
+    }
+    let ctx = Arc::new(Context {
+        client: client.clone(),
+        defaults,
+        pdb_supported,
+        cache: ApplyCache::default(),
+        recorder: Recorder::new(
+            client.clone(),
+            Reporter {
+                controller: names::AGENT_MANAGER.into(),
+                instance: std::env::var("POD_NAME").ok(),
+            },
+        ),
+        health,
+    });
+    let owned = watcher::Config::default().labels(&format!(
+        "{}={}",
+        labels::MANAGED_BY,
+        labels::MANAGED_BY_VALUE
+    ));
+    let pods = watcher::Config::default().labels(&format!("{},{}", labels::CLUSTER, labels::DATA));
+    Controller::new(
+        Api::<PostgresCluster>::all(client.clone()),
+        watcher::Config::default(),
+    )
+    .owns(Api::<StatefulSet>::all(client.clone()), owned.clone())
+    .owns(Api::<Service>::all(client.clone()), owned)
+    .watches(Api::<Pod>::all(client.clone()), pods, |pod: Pod| {
+        let cluster = pod.labels().get(labels::CLUSTER)?.clone();
+        Some(ObjectRef::<PostgresCluster>::new(&cluster).within(&pod.namespace()?))
+    })
+    .shutdown_on_signal()
+    .run(reconcile, error_policy, ctx.clone())
+    .for_each(|result| async move {
+        if let Err(e) = result {
+            tracing::debug!(error = %e, "controller event");
+        }
+    })
+    .await;
+    ctx.health.ready.store(false, Ordering::Relaxed);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dcs_comparison_ignores_number_versus_string() {
+        let a = json!({"ttl": 30, "postgresql": {"parameters": {"max_connections": "100"}}});
+        let b = json!({"ttl": "30", "postgresql": {"parameters": {"max_connections": 100}}});
+        assert_eq!(canonical(&a), canonical(&b));
+        assert_ne!(canonical(&a), canonical(&json!({"ttl": 31})));
+    }
+}

@@ -1,0 +1,314 @@
+//! Between read and build: the secret material a cluster needs (root CA, server and replication
+//! certificates, user passwords). Existing material is kept; only what is missing or no longer
+//! matches is generated. Nothing here is ever logged.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::Secret;
+use rand::Rng;
+use rcgen::{
+    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
+    Issuer, KeyPair, KeyUsagePurpose,
+};
+
+use crate::validate::{User, ValidatedCluster};
+use pgo_api::names;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("failed to generate {what}: {source}")]
+    Generate {
+        what: &'static str,
+        source: rcgen::Error,
+    },
+    #[error("secret {secret} has an unreadable {key}: {source}")]
+    Unreadable {
+        secret: String,
+        key: &'static str,
+        source: rcgen::Error,
+    },
+}
+
+/// A certificate and its key, PEM encoded.
+#[derive(Clone, PartialEq, Eq)]
+pub struct CertKey {
+    pub cert: String,
+    pub key: String,
+}
+
+impl std::fmt::Debug for CertKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CertKey(..)")
+    }
+}
+
+/// A user's password and its SCRAM verifier.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Password {
+    pub password: String,
+    pub verifier: String,
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(..)")
+    }
+}
+
+/// Everything secret a cluster's objects are built from.
+#[derive(Debug, Clone)]
+pub struct Material {
+    pub root_ca: CertKey,
+    /// `None` when spec.customTLSSecret is used.
+    pub server: Option<CertKey>,
+    pub replication: Option<CertKey>,
+    pub passwords: BTreeMap<String, Password>,
+}
+
+/// The Secrets that already exist, as read from the API.
+#[derive(Debug, Default, Clone)]
+pub struct Existing {
+    pub root_ca: Option<Secret>,
+    pub server: Option<Secret>,
+    pub replication: Option<Secret>,
+    /// By user name.
+    pub users: BTreeMap<String, Secret>,
+}
+
+pub const ROOT_CERT_KEY: &str = "root.crt";
+pub const ROOT_KEY_KEY: &str = "root.key";
+
+fn get(secret: &Secret, key: &str) -> Option<String> {
+    secret
+        .data
+        .as_ref()?
+        .get(key)
+        .and_then(|b| String::from_utf8(b.0.clone()).ok())
+}
+
+const CA_COMMON_NAME: &str = "postgres-operator-ca";
+
+fn ca_params() -> Result<CertificateParams, rcgen::Error> {
+    let mut params = CertificateParams::new(Vec::<String>::new())?;
+    let mut dn = DistinguishedName::new();
+    dn.push(DnType::CommonName, CA_COMMON_NAME);
+    params.distinguished_name = dn;
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    params.not_before = rcgen::date_time_ymd(2024, 1, 1);
+    params.not_after = rcgen::date_time_ymd(2034, 1, 1);
+    Ok(params)
+}
+
+fn new_root_ca() -> Result<CertKey, Error> {
+    let gen = |source| Error::Generate {
+        what: "root CA",
+        source,
+    };
+    let key = KeyPair::generate().map_err(gen)?;
+    let cert = ca_params().map_err(gen)?.self_signed(&key).map_err(gen)?;
+    Ok(CertKey {
+        cert: cert.pem(),
+        key: key.serialize_pem(),
+    })
+}
+
+fn issue(
+    ca: &CertKey,
+    common_name: &str,
+    dns_names: Vec<String>,
+    usage: ExtendedKeyUsagePurpose,
+) -> Result<CertKey, Error> {
+    let gen = |source| Error::Generate {
+        what: "certificate",
+        source,
+    };
+    let ca_key = KeyPair::from_pem(&ca.key).map_err(|source| Error::Unreadable {
+        secret: names::ROOT_CA_SECRET.into(),
+        key: ROOT_KEY_KEY,
+        source,
+    })?;
+    // The issuer is the same CA: same name and key, so the chain verifies.
+    let issuer = Issuer::new(ca_params().map_err(gen)?, ca_key);
+    let key = KeyPair::generate().map_err(gen)?;
+    let mut params = CertificateParams::new(dns_names).map_err(gen)?;
+    let mut dn = DistinguishedName::new();
+    dn.push(DnType::CommonName, common_name);
+    params.distinguished_name = dn;
+    params.key_usages = vec![
+        KeyUsagePurpose::DigitalSignature,
+        KeyUsagePurpose::KeyEncipherment,
+    ];
+    params.extended_key_usages = vec![usage];
+    params.use_authority_key_identifier_extension = true;
+    let now = time_now();
+    params.not_before = now - std::time::Duration::from_secs(3600);
+    params.not_after = now + std::time::Duration::from_secs(365 * 24 * 3600);
+    let cert = params.signed_by(&key, &issuer).map_err(gen)?;
+    Ok(CertKey {
+        cert: cert.pem(),
+        key: key.serialize_pem(),
+    })
+}
+
+fn time_now() -> time::OffsetDateTime {
+    time::OffsetDateTime::now_utc()
+}
+
+/// The DNS names the server certificate covers: the Services and every pod's headless name.
+pub fn server_dns_names(cluster: &str, namespace: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for svc in [
+        names::primary_service(cluster),
+        names::replicas_service(cluster),
+    ] {
+        out.push(svc.clone());
+        out.push(format!("{svc}.{namespace}"));
+        out.push(format!("{svc}.{namespace}.svc"));
+        out.push(format!("{svc}.{namespace}.svc.cluster.local"));
+    }
+    let pods = names::pods_service(cluster);
+    out.push(format!("*.{pods}.{namespace}.svc"));
+    out.push(format!("*.{pods}.{namespace}.svc.cluster.local"));
+    out
+}
+
+/// A cert is kept while it exists and was issued with the current root CA.
+fn existing_cert(secret: Option<&Secret>, ca: &CertKey) -> Option<CertKey> {
+    let s = secret?;
+    if get(s, "ca.crt").as_deref() != Some(ca.cert.as_str()) {
+        return None;
+    }
+    Some(CertKey {
+        cert: get(s, "tls.crt")?,
+        key: get(s, "tls.key")?,
+    })
+}
+
+const ASCII_PASSWORD_CHARS: &[u8] =
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&()*+,-.:<=>?@[]^_{|}~";
+const ALNUM_PASSWORD_CHARS: &[u8] =
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/// A random password, 24 characters long as in PGO.
+pub fn generate_password(alphanumeric: bool) -> String {
+    let chars = if alphanumeric {
+        ALNUM_PASSWORD_CHARS
+    } else {
+        ASCII_PASSWORD_CHARS
+    };
+    let mut rng = rand::rng();
+    (0..24)
+        .map(|_| chars[rng.random_range(0..chars.len())] as char)
+        .collect()
+}
+
+/// The SCRAM-SHA-256 verifier Postgres stores for a password.
+pub fn scram_verifier(password: &str) -> String {
+    postgres_protocol::password::scram_sha_256(password.as_bytes())
+}
+
+fn user_password(user: &User, existing: Option<&Secret>) -> Password {
+    // A password a user put in the Secret is kept; without a verifier (PGO's way to change a
+    // password: set `password`, delete `verifier`) a new verifier is computed from it.
+    if let Some(password) = existing
+        .and_then(|s| get(s, "password"))
+        .filter(|p| !p.is_empty())
+    {
+        let verifier = existing
+            .and_then(|s| get(s, "verifier"))
+            .filter(|v| v.starts_with("SCRAM-SHA-256$"))
+            .unwrap_or_else(|| scram_verifier(&password));
+        return Password { password, verifier };
+    }
+    let password = generate_password(user.alphanumeric);
+    let verifier = scram_verifier(&password);
+    Password { password, verifier }
+}
+
+/// Keeps what exists and generates what is missing.
+pub fn ensure(v: &ValidatedCluster, existing: &Existing) -> Result<Material, Error> {
+    let root_ca = match existing.root_ca.as_ref().and_then(|s| {
+        Some(CertKey {
+            cert: get(s, ROOT_CERT_KEY)?,
+            key: get(s, ROOT_KEY_KEY)?,
+        })
+    }) {
+        Some(ca) => ca,
+        None => new_root_ca()?,
+    };
+    let (server, replication) = if v.custom_tls_secret.is_some() {
+        (None, None)
+    } else {
+        let server = match existing_cert(existing.server.as_ref(), &root_ca) {
+            Some(c) => c,
+            None => issue(
+                &root_ca,
+                &names::primary_service(&v.name),
+                server_dns_names(&v.name, &v.namespace),
+                ExtendedKeyUsagePurpose::ServerAuth,
+            )?,
+        };
+        let replication = match existing_cert(existing.replication.as_ref(), &root_ca) {
+            Some(c) => c,
+            None => issue(
+                &root_ca,
+                names::REPLICATION_USER,
+                vec![],
+                ExtendedKeyUsagePurpose::ClientAuth,
+            )?,
+        };
+        (Some(server), Some(replication))
+    };
+    let passwords = v
+        .users
+        .iter()
+        .map(|u| {
+            (
+                u.name.clone(),
+                user_password(u, existing.users.get(&u.name)),
+            )
+        })
+        .collect();
+    Ok(Material {
+        root_ca,
+        server,
+        replication,
+        passwords,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_passwords_follow_the_requested_alphabet() {
+        let p = generate_password(true);
+        assert_eq!(p.len(), 24);
+        assert!(p.chars().all(|c| c.is_ascii_alphanumeric()));
+        assert_ne!(generate_password(false), generate_password(false));
+    }
+
+    #[test]
+    fn verifier_is_scram() {
+        assert!(scram_verifier("secret").starts_with("SCRAM-SHA-256$4096:"));
+    }
+
+    #[test]
+    fn issued_certificate_is_pem_and_debug_hides_it() {
+        let ca = new_root_ca().unwrap();
+        let leaf = issue(
+            &ca,
+            "hippo-primary",
+            server_dns_names("hippo", "db"),
+            ExtendedKeyUsagePurpose::ServerAuth,
+        )
+        .unwrap();
+        assert!(leaf.cert.starts_with("-----BEGIN CERTIFICATE-----"));
+        assert!(leaf.key.contains("PRIVATE KEY"));
+        assert_ne!(leaf.cert, ca.cert);
+        // Debug output never shows key material.
+        assert_eq!(format!("{leaf:?}"), "CertKey(..)");
+    }
+}

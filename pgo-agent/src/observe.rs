@@ -1,0 +1,224 @@
+//! Pipeline step 1 of 5 (**read** -> validate -> build -> apply -> status): everything the later
+//! steps need from the API, read once per reconcile. Only objects carrying the cluster's labels
+//! are listed, plus the namespace's root CA and the Patroni config Endpoints.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::core::v1::{
+    ConfigMap, Endpoints, PersistentVolumeClaim, Pod, Secret, Service, ServiceAccount,
+};
+use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+use k8s_openapi::api::rbac::v1::{Role, RoleBinding};
+use kube::api::ListParams;
+use kube::{Api, Client, Resource, ResourceExt};
+use pgo_api::names::{self, labels};
+use pgo_api::PostgresCluster;
+use serde::de::DeserializeOwned;
+
+use crate::build::{cluster_selector, Observed};
+use crate::credentials::Existing;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("failed to list {kind} of cluster {cluster}: {source}")]
+    List {
+        kind: &'static str,
+        cluster: String,
+        source: kube::Error,
+    },
+    #[error("failed to read {kind} {name}: {source}")]
+    Get {
+        kind: &'static str,
+        name: String,
+        source: kube::Error,
+    },
+}
+
+/// Objects of one kind, by name.
+pub type ByName<K> = BTreeMap<String, K>;
+
+/// What exists now.
+#[derive(Debug, Clone, Default)]
+pub struct ReadState {
+    pub stateful_sets: ByName<StatefulSet>,
+    pub pvcs: ByName<PersistentVolumeClaim>,
+    pub services: ByName<Service>,
+    pub config_maps: ByName<ConfigMap>,
+    pub secrets: ByName<Secret>,
+    pub service_accounts: ByName<ServiceAccount>,
+    pub roles: ByName<Role>,
+    pub role_bindings: ByName<RoleBinding>,
+    pub pdbs: ByName<PodDisruptionBudget>,
+    pub pods: Vec<Pod>,
+    pub root_ca: Option<Secret>,
+    /// Patroni's `<cluster>-ha-config` Endpoints: system identifier and dynamic configuration.
+    pub patroni_config: Option<Endpoints>,
+}
+
+async fn list<K>(client: &Client, ns: &str, cluster: &str) -> Result<ByName<K>, Error>
+where
+    K: Resource<DynamicType = (), Scope = k8s_openapi::NamespaceResourceScope>
+        + k8s_openapi::Resource
+        + Clone
+        + DeserializeOwned
+        + std::fmt::Debug,
+{
+    let api: Api<K> = Api::namespaced(client.clone(), ns);
+    let lp = ListParams::default().labels(&cluster_selector(cluster));
+    let list = api.list(&lp).await.map_err(|source| Error::List {
+        kind: <K as k8s_openapi::Resource>::KIND,
+        cluster: cluster.into(),
+        source,
+    })?;
+    Ok(list.items.into_iter().map(|o| (o.name_any(), o)).collect())
+}
+
+async fn get_opt<K>(client: &Client, ns: &str, name: &str) -> Result<Option<K>, Error>
+where
+    K: Resource<DynamicType = (), Scope = k8s_openapi::NamespaceResourceScope>
+        + k8s_openapi::Resource
+        + Clone
+        + DeserializeOwned
+        + std::fmt::Debug,
+{
+    Api::<K>::namespaced(client.clone(), ns)
+        .get_opt(name)
+        .await
+        .map_err(|source| Error::Get {
+            kind: <K as k8s_openapi::Resource>::KIND,
+            name: name.into(),
+            source,
+        })
+}
+
+pub async fn read(
+    client: &Client,
+    pc: &PostgresCluster,
+    pdb_supported: bool,
+) -> Result<ReadState, Error> {
+    let ns = pc.namespace().unwrap_or_default();
+    let name = pc.name_any();
+    let (c, n, ns) = (client, name.as_str(), ns.as_str());
+    let pods_api: Api<Pod> = Api::namespaced(client.clone(), ns);
+    let patroni_config = names::patroni_config_service(n);
+    let pod_params = ListParams::default().labels(&format!("{}={n}", labels::CLUSTER));
+    let (sts, pvcs, services, config_maps, secrets, sas, roles, rbs, pods, root_ca, patroni) = tokio::try_join!(
+        list::<StatefulSet>(c, ns, n),
+        list::<PersistentVolumeClaim>(c, ns, n),
+        list::<Service>(c, ns, n),
+        list::<ConfigMap>(c, ns, n),
+        list::<Secret>(c, ns, n),
+        list::<ServiceAccount>(c, ns, n),
+        list::<Role>(c, ns, n),
+        list::<RoleBinding>(c, ns, n),
+        async {
+            pods_api
+                .list(&pod_params)
+                .await
+                .map(|l| l.items)
+                .map_err(|source| Error::List {
+                    kind: "Pod",
+                    cluster: n.into(),
+                    source,
+                })
+        },
+        get_opt::<Secret>(c, ns, names::ROOT_CA_SECRET),
+        get_opt::<Endpoints>(c, ns, &patroni_config),
+    )?;
+    let pdbs = if pdb_supported {
+        list::<PodDisruptionBudget>(c, ns, n).await?
+    } else {
+        ByName::new()
+    };
+    Ok(ReadState {
+        stateful_sets: sts,
+        pvcs,
+        services,
+        config_maps,
+        secrets,
+        service_accounts: sas,
+        roles,
+        role_bindings: rbs,
+        pdbs,
+        pods,
+        root_ca,
+        patroni_config: patroni,
+    })
+}
+
+pub fn pod_is_ready(pod: &Pod) -> bool {
+    pod.status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .is_some_and(|cs| cs.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
+}
+
+fn label<'a>(
+    meta: &'a k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    key: &str,
+) -> Option<&'a str> {
+    meta.labels.as_ref()?.get(key).map(String::as_str)
+}
+
+impl ReadState {
+    /// The pod Patroni labelled as primary (`master`), if any.
+    pub fn primary_pod(&self) -> Option<&Pod> {
+        self.pods.iter().find(|p| {
+            label(&p.metadata, labels::ROLE) == Some(labels::ROLE_MASTER)
+                && p.metadata.deletion_timestamp.is_none()
+        })
+    }
+
+    /// What building depends on.
+    pub fn observed(&self) -> Observed {
+        let mut instances: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (name, sts) in &self.stateful_sets {
+            if let Some(set) = label(&sts.metadata, labels::INSTANCE_SET) {
+                instances
+                    .entry(set.to_string())
+                    .or_default()
+                    .push(name.clone());
+            }
+        }
+        Observed {
+            instances,
+            primary_instance: self
+                .primary_pod()
+                .and_then(|p| label(&p.metadata, labels::INSTANCE))
+                .map(String::from),
+        }
+    }
+
+    /// The Secrets credentials are kept from.
+    pub fn existing_secrets(&self, cluster: &str) -> Existing {
+        let users = self
+            .secrets
+            .values()
+            .filter_map(|s| Some((label(&s.metadata, labels::PGUSER)?.to_string(), s.clone())))
+            .collect();
+        Existing {
+            root_ca: self.root_ca.clone(),
+            server: self
+                .secrets
+                .get(&names::cluster_cert_secret(cluster))
+                .cloned(),
+            replication: self
+                .secrets
+                .get(&names::replication_cert_secret(cluster))
+                .cloned(),
+            users,
+        }
+    }
+
+    /// An annotation Patroni keeps on its config Endpoints.
+    pub fn patroni_annotation(&self, key: &str) -> Option<&str> {
+        self.patroni_config
+            .as_ref()?
+            .metadata
+            .annotations
+            .as_ref()?
+            .get(key)
+            .map(String::as_str)
+    }
+}

@@ -1,0 +1,307 @@
+//! Pipeline step 5 of 5 (read -> validate -> build -> apply -> **status**): the status is
+//! computed here, in pure code, from what was applied and what Patroni reports. A condition's
+//! `lastTransitionTime` changes only when its status does.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{Condition, Time};
+use pgo_api::names::labels;
+use pgo_api::{PatroniStatus, PostgresClusterStatus, PostgresInstanceSetStatus};
+
+use crate::apply::Applied;
+use crate::build::InstancePlan;
+use crate::observe::{pod_is_ready, ReadState};
+use crate::validate::FieldError;
+
+pub const VALID: &str = "Valid";
+pub const SUPPORTED: &str = "Supported";
+pub const READY: &str = "Ready";
+pub const PROGRESSING: &str = "Progressing";
+
+/// What the status is computed from.
+pub struct Input<'a> {
+    pub previous: Option<&'a PostgresClusterStatus>,
+    pub generation: i64,
+    pub errors: &'a [FieldError],
+    pub unsupported: &'a [String],
+    pub shutdown: bool,
+    pub paused: bool,
+    pub read: &'a ReadState,
+    /// `None` when nothing was applied (invalid or paused spec).
+    pub applied: Option<(&'a Applied, &'a InstancePlan)>,
+    pub postgres_version: Option<i32>,
+    pub users_revision: Option<String>,
+    pub database_init_sql: Option<String>,
+    pub switchover: Option<String>,
+    pub now: Time,
+}
+
+fn condition(
+    previous: &[Condition],
+    type_: &str,
+    ok: bool,
+    reason: &str,
+    message: String,
+    generation: i64,
+    now: &Time,
+) -> Condition {
+    let status = if ok { "True" } else { "False" };
+    let last_transition_time = previous
+        .iter()
+        .find(|c| c.type_ == type_ && c.status == status)
+        .map(|c| c.last_transition_time.clone())
+        .unwrap_or_else(|| now.clone());
+    Condition {
+        type_: type_.into(),
+        status: status.into(),
+        reason: reason.into(),
+        message,
+        observed_generation: Some(generation),
+        last_transition_time,
+    }
+}
+
+pub fn compute(input: &Input) -> PostgresClusterStatus {
+    let prev = input.previous.cloned().unwrap_or_default();
+    let c = |type_: &str, ok: bool, reason: &str, message: String| {
+        condition(
+            &prev.conditions,
+            type_,
+            ok,
+            reason,
+            message,
+            input.generation,
+            &input.now,
+        )
+    };
+    let mut conditions = Vec::new();
+
+    conditions.push(if input.errors.is_empty() {
+        c(VALID, true, "SpecValid", "the spec is valid".into())
+    } else {
+        let list: Vec<String> = input.errors.iter().map(|e| e.to_string()).collect();
+        c(
+            VALID,
+            false,
+            "InvalidSpec",
+            format!("nothing was changed; fix these fields: {}", list.join("; ")),
+        )
+    });
+    conditions.push(if input.unsupported.is_empty() {
+        c(
+            SUPPORTED,
+            true,
+            "AllFieldsSupported",
+            "every field in the spec is implemented".into(),
+        )
+    } else {
+        c(
+            SUPPORTED,
+            false,
+            "UnsupportedFields",
+            format!(
+                "these fields are not implemented yet and have no effect: {}",
+                input.unsupported.join(", ")
+            ),
+        )
+    });
+
+    // Instance sets, from the StatefulSets that were applied.
+    let (mut want, mut ready) = (0, 0);
+    let instances = if let Some((applied, plan)) = input.applied {
+        let mut by_set: BTreeMap<&str, PostgresInstanceSetStatus> = plan
+            .keys()
+            .map(|s| {
+                (
+                    s.as_str(),
+                    PostgresInstanceSetStatus {
+                        name: s.clone(),
+                        ..Default::default()
+                    },
+                )
+            })
+            .collect();
+        for sts in &applied.stateful_sets {
+            let set = sts
+                .metadata
+                .labels
+                .as_ref()
+                .and_then(|l| l.get(labels::INSTANCE_SET))
+                .map(String::as_str)
+                .unwrap_or_default();
+            let Some(entry) = by_set.get_mut(set) else {
+                continue;
+            };
+            let st = sts.status.clone().unwrap_or_default();
+            let desired_replicas = sts.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
+            entry.replicas += st.replicas;
+            entry.ready_replicas += st.ready_replicas.unwrap_or(0);
+            entry.updated_replicas += st.updated_replicas.unwrap_or(0);
+            want += desired_replicas;
+        }
+        ready = by_set.values().map(|s| s.ready_replicas).sum::<i32>();
+        by_set.into_values().collect()
+    } else {
+        prev.instances.clone()
+    };
+
+    let primary = input.read.primary_pod();
+    let primary_name = primary.and_then(|p| p.metadata.name.clone());
+    if input.paused {
+        conditions.push(c(
+            PROGRESSING,
+            false,
+            "Paused",
+            "spec.paused is true: changes are not rolled out".into(),
+        ));
+    }
+    conditions.push(
+        if !input.errors.is_empty() && input.applied.is_none() && prev.instances.is_empty() {
+            c(
+                READY,
+                false,
+                "InvalidSpec",
+                "the spec is invalid; see the Valid condition".into(),
+            )
+        } else if input.shutdown {
+            c(
+                READY,
+                false,
+                "Shutdown",
+                "spec.shutdown is true: every instance is stopped".into(),
+            )
+        } else if input.applied.is_some()
+            && want > 0
+            && ready >= want
+            && primary.is_some_and(pod_is_ready)
+        {
+            c(
+                READY,
+                true,
+                "AllInstancesReady",
+                format!(
+                    "{ready} of {want} instances are ready; the primary is {}",
+                    primary_name.clone().unwrap_or_default()
+                ),
+            )
+        } else if primary.is_none() {
+            c(
+                READY,
+                false,
+                "NoPrimary",
+                format!("{ready} of {want} instances are ready; no primary yet"),
+            )
+        } else {
+            c(
+                READY,
+                false,
+                "InstancesNotReady",
+                format!("{ready} of {want} instances are ready"),
+            )
+        },
+    );
+
+    let system_identifier = input
+        .read
+        .patroni_annotation("initialize")
+        .map(String::from)
+        .or_else(|| {
+            prev.patroni
+                .as_ref()
+                .and_then(|p| p.system_identifier.clone())
+        });
+    PostgresClusterStatus {
+        observed_generation: Some(input.generation),
+        conditions,
+        instances,
+        patroni: Some(PatroniStatus {
+            system_identifier,
+            primary: primary_name,
+            switchover: input
+                .switchover
+                .clone()
+                .or_else(|| prev.patroni.as_ref().and_then(|p| p.switchover.clone())),
+            switchover_timeline: prev.patroni.as_ref().and_then(|p| p.switchover_timeline),
+        }),
+        postgres_version: input.postgres_version.or(prev.postgres_version),
+        users_revision: input.users_revision.clone().or(prev.users_revision),
+        database_init_sql: input.database_init_sql.clone().or(prev.database_init_sql),
+        pgbackrest: prev.pgbackrest,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn time(s: &str) -> Time {
+        Time(s.parse().unwrap())
+    }
+
+    fn input<'a>(
+        read: &'a ReadState,
+        errors: &'a [FieldError],
+        prev: Option<&'a PostgresClusterStatus>,
+        now: &str,
+    ) -> Input<'a> {
+        Input {
+            previous: prev,
+            generation: 2,
+            errors,
+            unsupported: &[],
+            shutdown: false,
+            paused: false,
+            read,
+            applied: None,
+            postgres_version: Some(15),
+            users_revision: None,
+            database_init_sql: None,
+            switchover: None,
+            now: time(now),
+        }
+    }
+
+    #[test]
+    fn last_transition_time_is_kept_until_the_status_changes() {
+        let read = ReadState::default();
+        let s1 = compute(&input(&read, &[], None, "2026-01-01T00:00:00Z"));
+        let s2 = compute(&input(&read, &[], Some(&s1), "2026-01-01T00:05:00Z"));
+        let valid = |s: &PostgresClusterStatus| {
+            s.conditions
+                .iter()
+                .find(|c| c.type_ == VALID)
+                .unwrap()
+                .clone()
+        };
+        assert_eq!(
+            valid(&s2).last_transition_time,
+            time("2026-01-01T00:00:00Z")
+        );
+        let errors = [FieldError {
+            field: "spec.instances[0].replicas".into(),
+            message: "bad".into(),
+        }];
+        let s3 = compute(&input(&read, &errors, Some(&s2), "2026-01-01T00:10:00Z"));
+        assert_eq!(valid(&s3).status, "False");
+        assert_eq!(
+            valid(&s3).last_transition_time,
+            time("2026-01-01T00:10:00Z")
+        );
+        assert!(valid(&s3)
+            .message
+            .contains("spec.instances[0].replicas: bad"));
+        assert_eq!(s3.observed_generation, Some(2));
+    }
+
+    #[test]
+    fn unsupported_fields_are_named_in_a_condition() {
+        let read = ReadState::default();
+        let unsupported = vec!["spec.backups".to_string()];
+        let mut i = input(&read, &[], None, "2026-01-01T00:00:00Z");
+        i.unsupported = &unsupported;
+        let s = compute(&i);
+        let c = s.conditions.iter().find(|c| c.type_ == SUPPORTED).unwrap();
+        assert_eq!(c.status, "False");
+        assert!(c.message.contains("spec.backups"));
+    }
+}
