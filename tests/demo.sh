@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The main job: a local Kubernetes (the test bed), the agent, and a Postgres cluster you can
+# connect to. Safe to run again.
+set -euo pipefail
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export KUBECONFIG=/var/lib/pgo-bed/admin.kubeconfig
+NS=${DEMO_NAMESPACE:-demo}
+
+"$REPO/tests/bed/bed" up
+"$REPO/images/build.sh" postgres
+"$REPO/tests/install-agent.sh"
+
+kubectl create namespace "$NS" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
+kubectl -n "$NS" apply -f "$REPO/examples/hippo.yaml"
+echo "[demo] waiting for postgrescluster/hippo to be Ready..."
+kubectl -n "$NS" wait postgrescluster/hippo --for=condition=Ready --timeout=300s
+
+ip=$(kubectl -n "$NS" get svc hippo-primary -o jsonpath='{.spec.clusterIP}')
+cat <<MSG
+
+[demo] ready. Connect (TLS, password from the hippo-pguser-hippo Secret):
+
+  export KUBECONFIG=$KUBECONFIG
+  PGPASSWORD=\$(kubectl -n $NS get secret hippo-pguser-hippo -o jsonpath='{.data.password}' | base64 -d) \\
+    psql "host=$ip user=hippo dbname=hippo sslmode=require"
+
+  kubectl -n $NS get postgrescluster hippo
+MSG

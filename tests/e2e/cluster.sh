@@ -1,0 +1,271 @@
+#!/usr/bin/env bash
+# End-to-end tests of the PostgresCluster API and pgo-agent on the test bed (issue: HA cluster).
+# Needs: a bed that is up, the agent installed (kubectl apply -k manifests/), psql on the host.
+#   KUBECONFIG=/var/lib/pgo-bed/admin.kubeconfig tests/e2e/cluster.sh
+set -uo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
+
+NS=${E2E_NAMESPACE:-e2e-hippo}
+CLUSTER=hippo
+L=postgres-operator.crunchydata.com
+AGENT_NS=postgres-operator
+
+kc() { kubectl -n "$NS" "$@"; }
+pc() { kc get postgrescluster "$CLUSTER" -o jsonpath="$1"; }
+condition() { pc "{.status.conditions[?(@.type==\"$1\")].status}"; }
+condition_message() { pc "{.status.conditions[?(@.type==\"$1\")].message}"; }
+primary_pod() { kc get pod -l "$L/cluster=$CLUSTER,$L/role=master" -o jsonpath='{.items[0].metadata.name}' 2>/dev/null; }
+pod_ip() { kc get pod "$1" -o jsonpath='{.status.podIP}'; }
+secret_key() { kc get secret "$CLUSTER-pguser-$CLUSTER" -o jsonpath="{.data.$1}" | base64 -d; }
+sts_count() { kc get sts -l "$L/cluster=$CLUSTER" -o name | wc -l; }
+ready_pods() { kc get pod -l "$L/cluster=$CLUSTER,$L/data=postgres" -o jsonpath='{range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}' | grep -c True; }
+
+# SQL as the superuser, over the primary's local socket.
+psql_primary() { kc exec "$(primary_pod)" -c database -- psql -X -Atq -d "$CLUSTER" -c "$1"; }
+
+# SQL as the cluster's user, from the host, through the primary Service with TLS: what an
+# application does with the Secret.
+app_psql() {
+    local ip
+    ip=$(kc get svc "$CLUSTER-primary" -o jsonpath='{.spec.clusterIP}')
+    PGPASSWORD=$(secret_key password) PGCONNECT_TIMEOUT=2 PGSSLMODE=require \
+        psql -X -Atq -h "$ip" -p "$(secret_key port)" -U "$(secret_key user)" -d "$(secret_key dbname)" -c "$1"
+}
+
+is_ready() { [[ $(condition Ready) == True ]]; }
+ready_count_is() { [[ $(ready_pods) == "$1" ]]; }
+
+set_replicas() {
+    kc patch postgrescluster "$CLUSTER" --type=json -p "[{\"op\":\"replace\",\"path\":\"/spec/instances/0/replicas\",\"value\":$1}]"
+}
+
+# ---------------------------------------------------------------- tests
+
+test_hippo_becomes_a_writable_primary() {
+    # PGO's hippo example, unchanged but for postgresVersion and the image lines (no registry).
+    kc apply -f - <<'EOF'
+apiVersion: postgres-operator.crunchydata.com/v1beta1
+kind: PostgresCluster
+metadata:
+  name: hippo
+spec:
+  postgresVersion: 15
+  instances:
+    - name: instance1
+      dataVolumeClaimSpec:
+        accessModes:
+        - "ReadWriteOnce"
+        resources:
+          requests:
+            storage: 1Gi
+  backups:
+    pgbackrest:
+      repos:
+      - name: repo1
+        volume:
+          volumeClaimSpec:
+            accessModes:
+            - "ReadWriteOnce"
+            resources:
+              requests:
+                storage: 1Gi
+EOF
+    local t0
+    t0=$(now)
+    wait_until 300 "cluster Ready" is_ready
+    log "hippo ready in $(elapsed "$t0")s"
+    expect_eq "Supported condition" "$(condition Supported)" False
+    [[ $(condition_message Supported) == *spec.backups* ]] || fail "Supported must name spec.backups"
+    expect_eq "primary in status" "$(pc '{.status.patroni.primary}')" "$(primary_pod)"
+    [[ -n $(pc '{.status.patroni.systemIdentifier}') ]] || fail "no system identifier in status"
+    expect_eq "instances status" "$(pc '{.status.instances[0].readyReplicas}')" 1
+    expect_eq "observedGeneration" "$(pc '{.status.observedGeneration}')" "$(kc get postgrescluster $CLUSTER -o jsonpath='{.metadata.generation}')"
+    # The user Secret has PGO's keys.
+    for key in user password verifier host port dbname uri jdbc-uri; do
+        [[ -n $(kc get secret "$CLUSTER-pguser-$CLUSTER" -o jsonpath="{.data.$key}") ]] || fail "secret lacks $key"
+    done
+    wait_until 60 "the application user can write" app_psql "create table if not exists e2e (id serial primary key, t text not null)"
+    expect_eq "insert" "$(app_psql "insert into e2e (t) values ('first') returning t")" first
+}
+
+test_client_connects_with_tls_using_only_the_secret() {
+    # A pod that knows nothing but the Secret's uri (and the CA to verify the server by name).
+    kc delete pod tls-client --ignore-not-found --wait=true >/dev/null
+    kc apply -f - <<EOF
+apiVersion: v1
+kind: Pod
+metadata: {name: tls-client}
+spec:
+  restartPolicy: Never
+  securityContext: {runAsNonRoot: true, runAsUser: 26}
+  containers:
+    - name: psql
+      image: localhost/pgo-postgres:15
+      imagePullPolicy: IfNotPresent
+      command: [bash, -c]
+      args:
+        - |
+          psql "\$PGURI" -XAtc "select ssl, version from pg_stat_ssl where pid = pg_backend_pid()"
+          PGSSLMODE=verify-full PGSSLROOTCERT=/ca/ca.crt psql "\$PGURI" -XAtc "select 'verified ' || current_user"
+          PGSSLMODE=disable psql "\$PGURI" -XAtc "select 1" 2>&1 || echo "plaintext refused"
+      env:
+        - name: PGURI
+          valueFrom: {secretKeyRef: {name: $CLUSTER-pguser-$CLUSTER, key: uri}}
+      volumeMounts: [{name: ca, mountPath: /ca}]
+  volumes:
+    - name: ca
+      secret: {secretName: $CLUSTER-cluster-cert, items: [{key: ca.crt, path: ca.crt}]}
+EOF
+    wait_until 120 "tls-client finished" bash -c "[[ \$(kubectl -n $NS get pod tls-client -o jsonpath='{.status.phase}') == Succeeded ]]"
+    local out
+    out=$(kc logs tls-client)
+    log "tls-client: $(tr '\n' ' ' <<<"$out")"
+    [[ $out == *"t|TLSv1.3"* || $out == *"t|TLSv1.2"* ]] || fail "connection was not TLS"
+    [[ $out == *"verified $CLUSTER"* ]] || fail "verify-full against the cluster CA failed"
+    [[ $out == *"plaintext refused"* ]] || fail "a plaintext connection was accepted"
+    kc delete pod tls-client --wait=false >/dev/null
+}
+
+test_scale_to_three_streams_to_two_replicas() {
+    set_replicas 3
+    wait_until 300 "3 ready instances" ready_count_is 3
+    expect_eq "statefulsets" "$(sts_count)" 3
+    wait_until 60 "2 streaming replicas" bash -c "[[ \$(kubectl -n $NS exec \$(kubectl -n $NS get pod -l $L/cluster=$CLUSTER,$L/role=master -o name) -c database -- psql -XAtc \"select count(*) from pg_stat_replication where state = 'streaming'\") == 2 ]]"
+    wait_until 60 "status shows 3 ready" bash -c "[[ \$(kubectl -n $NS get postgrescluster $CLUSTER -o jsonpath='{.status.instances[0].readyReplicas}') == 3 ]]"
+    # The replicas Service selects the two replicas.
+    wait_until 30 "replicas Service has 2 endpoints" bash -c "[[ \$(kubectl -n $NS get endpoints $CLUSTER-replicas -o jsonpath='{.subsets[0].addresses[*].ip}' | wc -w) == 2 ]]"
+}
+
+# Deletes the primary pod while a client writes; prints the seconds until a new primary accepts
+# writes through the primary Service.
+failover_seconds() {
+    local old old_ip t0 writer
+    old=$(primary_pod)
+    old_ip=$(pod_ip "$old")
+    ( for _ in $(seq 1 300); do app_psql "insert into e2e (t) values ('during')" >/dev/null 2>&1; sleep 0.1; done ) &
+    writer=$!
+    sleep 1
+    t0=$(now)
+    kc delete pod "$old" --wait=false >/dev/null
+    new_primary_accepts_writes() {
+        local ip
+        ip=$(app_psql "insert into e2e (t) values ('after') returning inet_server_addr()" 2>/dev/null) || return 1
+        [[ -n $ip && ${ip%/*} != "$old_ip" ]]
+    }
+    wait_until 60 "a new primary accepts writes" new_primary_accepts_writes || { kill "$writer" 2>/dev/null; return 1; }
+    elapsed "$t0"
+    kill "$writer" 2>/dev/null
+    wait "$writer" 2>/dev/null || true
+}
+
+test_primary_delete_fails_over_and_status_follows() {
+    local before secs new
+    before=$(app_psql "select count(*) from e2e")
+    secs=$(failover_seconds) || fail "no failover"
+    log "failover: new primary accepted writes ${secs}s after the primary pod was deleted"
+    echo "$secs" > "${E2E_RESULTS:-/tmp}/failover-seconds"
+    new=$(primary_pod)
+    wait_until 30 "status.patroni.primary follows" bash -c "[[ \$(kubectl -n $NS get postgrescluster $CLUSTER -o jsonpath='{.status.patroni.primary}') == $new ]]"
+    (( $(app_psql "select count(*) from e2e") >= before )) || fail "rows were lost"
+    wait_until 180 "3 ready instances again" ready_count_is 3
+}
+
+test_switchover_through_spec_and_annotation() {
+    local current target
+    current=$(primary_pod)
+    target=$(kc get pod -l "$L/cluster=$CLUSTER,$L/role=replica" -o jsonpath='{.items[0].metadata.labels.postgres-operator\.crunchydata\.com/instance}')
+    [[ -n $target ]] || fail "no replica to switch to"
+    kc patch postgrescluster "$CLUSTER" --type=merge -p "{\"spec\":{\"patroni\":{\"switchover\":{\"enabled\":true,\"targetInstance\":\"$target\"}}}}"
+    kc annotate postgrescluster "$CLUSTER" --overwrite "$L/trigger-switchover=e2e-1"
+    wait_until 90 "primary is $target-0" bash -c "[[ \$(kubectl -n $NS get pod -l $L/cluster=$CLUSTER,$L/role=master -o jsonpath='{.items[0].metadata.name}') == $target-0 ]]"
+    wait_until 30 "status records the switchover" bash -c "[[ \$(kubectl -n $NS get postgrescluster $CLUSTER -o jsonpath='{.status.patroni.switchover}') == e2e-1 ]]"
+    [[ $current != "$target-0" ]] || fail "switched to the same pod"
+    wait_until 60 "writable after switchover" app_psql "insert into e2e (t) values ('switched')"
+}
+
+test_invalid_specs_are_reported_and_nothing_is_deleted() {
+    local sts_before pods_before
+    sts_before=$(sts_count)
+    pods_before=$(ready_pods)
+    check_invalid() { # PATCH FIELD
+        kc patch postgrescluster "$CLUSTER" --type=json -p "$1" >/dev/null
+        wait_until 30 "Valid=False naming $2" bash -c "[[ \$(kubectl -n $NS get postgrescluster $CLUSTER -o jsonpath='{.status.conditions[?(@.type==\"Valid\")].message}') == *'$2'* ]]"
+        expect_eq "Valid" "$(condition Valid)" False
+        wait_until 30 "an InvalidSpec event naming $2" bash -c "kubectl -n $NS get events --field-selector reason=InvalidSpec -o jsonpath='{.items[*].note}{.items[*].message}' | grep -qF '$2'"
+        expect_eq "statefulsets kept" "$(sts_count)" "$sts_before"
+        expect_eq "pods kept" "$(ready_pods)" "$pods_before"
+    }
+    local good
+    good=$(kc get postgrescluster "$CLUSTER" -o json | jq -c '{spec: .spec}')
+    check_invalid '[{"op":"replace","path":"/spec/instances/0/replicas","value":-1}]' 'spec.instances[0].replicas'
+    kc patch postgrescluster "$CLUSTER" --type=merge -p "$good" >/dev/null
+    check_invalid '[{"op":"replace","path":"/spec/patroni/switchover/targetInstance","value":"hippo-nosuchset-abcd"}]' 'spec.patroni.switchover.targetInstance'
+    kc patch postgrescluster "$CLUSTER" --type=merge -p "$good" >/dev/null
+    local dup
+    dup=$(kc get postgrescluster "$CLUSTER" -o json | jq -c '[{op: "add", path: "/spec/instances/-", value: .spec.instances[0]}]')
+    check_invalid "$dup" 'spec.instances[1].name'
+    kc patch postgrescluster "$CLUSTER" --type=json -p '[{"op":"remove","path":"/spec/instances/1"}]' >/dev/null
+    wait_until 30 "Valid again" bash -c "[[ \$(kubectl -n $NS get postgrescluster $CLUSTER -o jsonpath='{.status.conditions[?(@.type==\"Valid\")].status}') == True ]]"
+}
+
+test_scale_down_removes_instances_and_their_claims() {
+    local primary
+    primary=$(primary_pod)
+    set_replicas 1
+    wait_until 120 "one StatefulSet" bash -c "[[ \$(kubectl -n $NS get sts -l $L/cluster=$CLUSTER -o name | wc -l) == 1 ]]"
+    wait_until 120 "one data claim" bash -c "[[ \$(kubectl -n $NS get pvc -l $L/cluster=$CLUSTER,$L/data=postgres -o name | wc -l) == 1 ]]"
+    expect_eq "the primary was kept" "$(primary_pod)" "$primary"
+    wait_until 60 "ready" is_ready
+}
+
+test_shutdown_stops_pods_and_keeps_data() {
+    local rows
+    rows=$(app_psql "select count(*) from e2e")
+    kc patch postgrescluster "$CLUSTER" --type=merge -p '{"spec":{"shutdown":true}}'
+    wait_until 120 "no postgres pods" bash -c "[[ -z \$(kubectl -n $NS get pod -l $L/cluster=$CLUSTER,$L/data=postgres -o name) ]]"
+    expect_eq "Ready reason" "$(pc '{.status.conditions[?(@.type=="Ready")].reason}')" Shutdown
+    [[ $(kc get pvc -l "$L/cluster=$CLUSTER" -o name | wc -l) -ge 1 ]] || fail "claims were removed"
+    kc patch postgrescluster "$CLUSTER" --type=merge -p '{"spec":{"shutdown":false}}'
+    wait_until 300 "ready again" is_ready
+    wait_until 60 "writable again" app_psql "select 1"
+    expect_eq "rows after restart" "$(app_psql "select count(*) from e2e")" "$rows"
+}
+
+test_failover_works_with_the_agent_stopped() {
+    set_replicas 2
+    wait_until 300 "2 ready instances" ready_count_is 2
+    kubectl -n "$AGENT_NS" scale deploy pgo-agent --replicas=0
+    wait_until 60 "agent stopped" bash -c "[[ -z \$(kubectl -n $AGENT_NS get pod -l app.kubernetes.io/name=pgo-agent -o name) ]]"
+    local secs
+    secs=$(failover_seconds) || { kubectl -n "$AGENT_NS" scale deploy pgo-agent --replicas=1; fail "no failover without the agent"; }
+    log "failover without agent: ${secs}s"
+    kubectl -n "$AGENT_NS" scale deploy pgo-agent --replicas=1
+    wait_until 120 "agent back" bash -c "kubectl -n $AGENT_NS rollout status deploy/pgo-agent --timeout=5s"
+}
+
+test_delete_removes_everything_it_owned() {
+    kc delete postgrescluster "$CLUSTER" --wait=true --timeout=120s
+    owned() { kc get sts,svc,cm,secret,pvc,sa,role,rolebinding,pod -l "$L/cluster=$CLUSTER" -o name 2>/dev/null; }
+    wait_until 180 "owned objects gone" bash -c "[[ -z \$(kubectl -n $NS get sts,svc,cm,secret,pvc,sa,role,rolebinding,pod -l $L/cluster=$CLUSTER -o name 2>/dev/null) ]]"
+    [[ -z $(owned) ]] || fail "left behind: $(owned)"
+}
+
+main() {
+    kubectl create namespace "$NS" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
+    run_test "hippo becomes a writable primary" test_hippo_becomes_a_writable_primary
+    run_test "client connects with TLS using only the Secret" test_client_connects_with_tls_using_only_the_secret
+    run_test "scale 1 -> 3 streams to two replicas" test_scale_to_three_streams_to_two_replicas
+    run_test "primary delete fails over; Service and status follow" test_primary_delete_fails_over_and_status_follows
+    run_test "switchover through spec.patroni.switchover + annotation" test_switchover_through_spec_and_annotation
+    run_test "invalid specs get a condition and event; nothing deleted" test_invalid_specs_are_reported_and_nothing_is_deleted
+    run_test "scale 3 -> 1 removes instances and claims" test_scale_down_removes_instances_and_their_claims
+    run_test "shutdown stops pods and keeps data" test_shutdown_stops_pods_and_keeps_data
+    run_test "failover works with the agent scaled to 0" test_failover_works_with_the_agent_stopped
+    run_test "deleting the cluster removes what it owned" test_delete_removes_everything_it_owned
+    [[ -n ${E2E_KEEP_NAMESPACE:-} ]] || kubectl delete namespace "$NS" --wait=false >/dev/null 2>&1
+    summary "e2e cluster"
+}
+
+main "$@"
