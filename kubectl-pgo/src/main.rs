@@ -1,10 +1,95 @@
+//! kubectl-pgo: parse, run one command, print its result, exit with a code scripts can trust.
+#![forbid(unsafe_code)]
+
+mod apply;
+mod cli;
+mod client;
+mod cmds;
+mod exec;
+mod output;
+mod validate;
+mod wizard;
+
+use std::io::Write;
+use std::process::ExitCode;
+
 use clap::Parser;
 
-/// kubectl pgo: manage PostgresClusters.
-#[derive(Parser)]
-#[command(name = "kubectl-pgo", version, about)]
-struct Cli {}
+use cli::{Cli, Command};
+use cmds::CmdError;
+use output::Data;
 
-fn main() {
-    let _ = Cli::parse();
+fn main() -> ExitCode {
+    let mut args = std::env::args();
+    if args.nth(1).as_deref() == Some(cmds::complete::COMPLETE) {
+        return complete(args.collect());
+    }
+    let cli = Cli::parse();
+    let format = cli.global.output;
+    // Commands that need no API server run without a tokio runtime, so they start fast.
+    let result: Result<Data, Box<dyn CmdError>> = match cli.command {
+        Command::Version(cmds::version::Args { client: true }) => {
+            Ok(Data::Versions(cmds::version::client()))
+        }
+        Command::Completion(args) => Ok(Data::Text(cmds::completion::generate(args.shell))),
+        command => runtime().block_on(run(command, &cli.global)),
+    };
+    match result {
+        Ok(data) => {
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not an error worth reporting.
+            let _ = stdout.write_all(output::render(&data, format).as_bytes());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("cannot start the tokio runtime")
+}
+
+fn boxed<E: CmdError + 'static>(e: E) -> Box<dyn CmdError> {
+    Box::new(e)
+}
+
+async fn run(command: Command, global: &cli::GlobalArgs) -> Result<Data, Box<dyn CmdError>> {
+    use cmds::*;
+    Ok(match command {
+        Command::Create(args) => {
+            let wizard = args.kind.is_none() && args.cluster.name.is_none();
+            let cluster_args = args.into_cluster_args();
+            Data::Created(
+                create::run(cluster_args, global, wizard)
+                    .await
+                    .map_err(boxed)?,
+            )
+        }
+        Command::Scale(a) => Data::Changed(scale::run(a, global).await.map_err(boxed)?),
+        Command::Show(a) => Data::Show(show::run(a, global).await.map_err(boxed)?),
+        Command::Switchover(a) => Data::Changed(switchover::run(a, global).await.map_err(boxed)?),
+        Command::Start(a) => Data::Changed(start::run(a, global).await.map_err(boxed)?),
+        Command::Stop(a) => Data::Changed(stop::run(a, global).await.map_err(boxed)?),
+        Command::Backup(a) => Data::Changed(backup::run(a, global).await.map_err(boxed)?),
+        Command::Restore(a) => Data::Changed(restore::run(a, global).await.map_err(boxed)?),
+        Command::Delete(a) => Data::Deleted(delete::run(a, global).await.map_err(boxed)?),
+        Command::Version(_) => Data::Versions(version::run(global).await.map_err(boxed)?),
+        Command::Completion(_) => unreachable!("handled without a runtime"),
+    })
+}
+
+/// `__complete`: never fails loudly; a shell completion must not print errors.
+fn complete(words: Vec<String>) -> ExitCode {
+    let mut c = cmds::complete::complete(&words);
+    if c.dynamic.is_some() {
+        runtime().block_on(cmds::complete::fill_dynamic(&mut c, &words));
+    }
+    print!("{}", cmds::complete::render(&c));
+    ExitCode::SUCCESS
 }

@@ -1,0 +1,140 @@
+//! The command line: global flags and one subcommand per verb. Parsing only; no I/O.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::cmds;
+
+/// kubectl pgo: create, inspect and operate PostgresClusters.
+#[derive(Parser, Debug)]
+#[command(
+    name = "kubectl-pgo",
+    bin_name = "kubectl-pgo",
+    version,
+    about = "Create, inspect and operate PostgresClusters (postgres-operator.crunchydata.com/v1beta1)",
+    long_about = "Create, inspect and operate PostgresClusters (postgres-operator.crunchydata.com/v1beta1).\n\n\
+        Talks to the Kubernetes API with your kubeconfig, so Kubernetes RBAC decides what you may do.\n\
+        Changes are made with server-side apply (field manager `kubectl-pgo`) and touch only the \
+        fields a command sets.\n\n\
+        Exit codes: 0 ok, 1 runtime or API error, 2 usage or validation error.",
+    after_help = "Examples:\n  kubectl pgo create cluster hippo --replicas 2\n  kubectl pgo show hippo\n  \
+        kubectl pgo switchover hippo\n  kubectl pgo backup hippo --options=--type=full",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every subcommand takes, named as kubectl names them.
+#[derive(Args, Debug, Clone, Default)]
+pub struct GlobalArgs {
+    /// The namespace. Defaults to the namespace of the kubeconfig context, else `default`.
+    #[arg(short = 'n', long, global = true, value_name = "NAMESPACE")]
+    pub namespace: Option<String>,
+
+    /// The kubeconfig context to use.
+    #[arg(long, global = true, value_name = "CONTEXT")]
+    pub context: Option<String>,
+
+    /// Path to the kubeconfig file. Defaults to $KUBECONFIG, then ~/.kube/config.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub kubeconfig: Option<PathBuf>,
+
+    /// Output format of results.
+    #[arg(short = 'o', long, global = true, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+
+    /// Answer yes to every confirmation and never prompt.
+    #[arg(short = 'y', long, global = true)]
+    pub yes: bool,
+}
+
+/// How results are printed on stdout.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OutputFormat {
+    /// Human-readable tables.
+    #[default]
+    Table,
+    /// JSON.
+    Json,
+    /// YAML.
+    Yaml,
+}
+
+// Parsed once per run: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create a PostgresCluster (interactively when no NAME is given).
+    #[command(long_about = cmds::create::LONG_ABOUT)]
+    Create(cmds::create::Args),
+
+    /// Set the number of instances of an instance set.
+    #[command(
+        long_about = "Set the number of instances (Postgres pods) of an instance set.\n\n\
+            --instance-set may be left out when the cluster has one set.\n\n\
+            Example:\n  kubectl pgo scale hippo --replicas 3"
+    )]
+    Scale(cmds::scale::Args),
+
+    /// Show a cluster's instances and conditions, its HA state, a user or its backups.
+    #[command(long_about = cmds::show::LONG_ABOUT)]
+    Show(cmds::show::Args),
+
+    /// Switch the primary over to another instance (or fail over).
+    #[command(
+        long_about = "Switch the primary over to another instance, through Patroni.\n\n\
+            Sets spec.patroni.switchover and the trigger-switchover annotation, as PGO does.\n\n\
+            Examples:\n  kubectl pgo switchover hippo\n  \
+            kubectl pgo switchover hippo --to hippo-instance1-abcd\n  \
+            kubectl pgo switchover hippo --type Failover --to hippo-instance1-abcd"
+    )]
+    Switchover(cmds::switchover::Args),
+
+    /// Start a stopped cluster (spec.shutdown=false).
+    Start(cmds::start::Args),
+
+    /// Stop a cluster: scale every instance to zero, keeping the data (spec.shutdown=true).
+    #[command(
+        long_about = "Stop a cluster: every instance is scaled to zero pods; volumes and data are \
+            kept.\n\nExample:\n  kubectl pgo stop hippo\n  kubectl pgo start hippo"
+    )]
+    Stop(cmds::stop::Args),
+
+    /// Take a manual pgBackRest backup.
+    #[command(
+        long_about = "Take a manual pgBackRest backup into one of the cluster's repositories.\n\n\
+            Sets spec.backups.pgbackrest.manual and the pgbackrest-backup annotation, as PGO does.\n\n\
+            Example:\n  kubectl pgo backup hippo --repoName repo1 --options=--type=full"
+    )]
+    Backup(cmds::backup::Args),
+
+    /// Restore a cluster in place from a pgBackRest repository.
+    #[command(
+        long_about = "Restore a cluster in place from a pgBackRest repository. This replaces the \
+            cluster's data: it asks for confirmation unless --yes is given.\n\n\
+            Examples:\n  kubectl pgo restore hippo --repoName repo1\n  \
+            kubectl pgo restore hippo --repoName repo1 --options=--type=time \
+            --options='--target=2024-01-01 12:00:00+00'\n  kubectl pgo restore hippo --disable"
+    )]
+    Restore(cmds::restore::Args),
+
+    /// Delete a PostgresCluster.
+    Delete(cmds::delete::Args),
+
+    /// Print the client version, and the pgo-agent versions found in the cluster.
+    Version(cmds::version::Args),
+
+    /// Print a shell completion script.
+    #[command(long_about = "Print a shell completion script for kubectl-pgo.\n\n\
+            Examples:\n  source <(kubectl-pgo completion bash)\n  \
+            kubectl-pgo completion zsh > \"${fpath[1]}/_kubectl-pgo\"\n\n\
+            For `kubectl pgo <TAB>` (kubectl 1.26+): \
+            kubectl-pgo completion kubectl > ~/bin/kubectl_complete-pgo && chmod +x ~/bin/kubectl_complete-pgo")]
+    Completion(cmds::completion::Args),
+}

@@ -1,0 +1,18 @@
+//! `start NAME`: set spec.shutdown=false.
+
+use crate::cli::GlobalArgs;
+use crate::cmds::stop::{set_shutdown, Error};
+use crate::cmds::{ApplyArgs, Change};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The cluster.
+    pub name: String,
+
+    #[command(flatten)]
+    pub apply: ApplyArgs,
+}
+
+pub async fn run(args: Args, global: &GlobalArgs) -> Result<Change, Error> {
+    set_shutdown(&args.name, false, &args.apply, global).await
+}
