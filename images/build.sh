@@ -45,7 +45,7 @@ die() { echo "[images] ERROR: $*" >&2; exit 1; }
 
 now() { date +%s.%N; }
 # phase NAME CMD...: runs CMD and prints how long it took. (No `|| rc=$?` here: that
-# would switch off errexit inside CMD when CMD is a function.)
+# would switch off errexit inside CMD when CMD is a function; and never `phase ... || x`.)
 phase() {
     local name=$1 t0
     shift
@@ -367,12 +367,17 @@ agent_config() {
         --author pgo-rs --history.created_by "images/build.sh agent"
 }
 
+run_cargo() {
+    local rc=0
+    (cd "$REPO_DIR" && cargo build --release -p pgo-agent) || rc=$?
+    ((rc == 0)) || die "cargo build --release -p pgo-agent failed (PGO_AGENT_SKIP_CARGO=1 images the last binary)"
+}
+
 build_agent() {
     local bin archive work layout libs base_key key
     bin=$(agent_binary)
     if [[ ${PGO_AGENT_SKIP_CARGO:-0} != 1 ]]; then
-        phase cargo bash -c "cd '$REPO_DIR' && cargo build --release -p pgo-agent" ||
-            die "cargo build --release -p pgo-agent failed (PGO_AGENT_SKIP_CARGO=1 images the last binary)"
+        phase cargo run_cargo
     fi
     [[ -x $bin ]] || die "no agent binary at $bin"
     ensure_tools umoci:umoci
