@@ -7,12 +7,13 @@ use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use k8s_openapi::api::apps::v1::StatefulSet;
-use k8s_openapi::api::core::v1::{ConfigMap, Pod, Service};
+use k8s_openapi::api::core::v1::{ConfigMap, Endpoints, Pod, Service};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use k8s_openapi::jiff::Timestamp;
-use kube::api::{Patch, PatchParams};
+use kube::api::{DeleteParams, ListParams, Patch, PatchParams};
 use kube::runtime::controller::Action;
 use kube::runtime::events::{Event, EventType, Recorder, Reporter};
+use kube::runtime::finalizer::{finalizer, Event as FinalizerEvent};
 use kube::runtime::reflector::ObjectRef;
 use kube::runtime::{watcher, Controller};
 use kube::{Api, Client, Resource, ResourceExt};
@@ -38,7 +39,16 @@ pub enum Error {
     Apply(#[from] crate::apply::Error),
     #[error("failed to update the status of {name}: {source}")]
     Status { name: String, source: kube::Error },
+    #[error("failed to clean up after cluster {name}: {source}")]
+    Cleanup { name: String, source: kube::Error },
+    #[error("cluster {name} is being deleted; waiting for its instances to stop")]
+    CleanupPending { name: String },
+    #[error(transparent)]
+    Finalizer(Box<kube::runtime::finalizer::Error<Error>>),
 }
+
+/// Held while a cluster's Patroni state may still need removing.
+pub const FINALIZER: &str = "postgres-operator.crunchydata.com/finalizer";
 
 pub struct Context {
     pub client: Client,
@@ -257,25 +267,59 @@ async fn in_database(
 
 pub async fn reconcile(pc: Arc<PostgresCluster>, ctx: Arc<Context>) -> Result<Action, Error> {
     let started = Instant::now();
-    let result = reconcile_inner(&pc, &ctx).await;
+    let api: Api<PostgresCluster> =
+        Api::namespaced(ctx.client.clone(), &pc.namespace().unwrap_or_default());
+    let result = finalizer(&api, FINALIZER, pc, |event| async {
+        match event {
+            FinalizerEvent::Apply(pc) => reconcile_inner(&pc, &ctx).await,
+            FinalizerEvent::Cleanup(pc) => cleanup(&pc, &ctx).await,
+        }
+    })
+    .await
+    .map_err(|e| Error::Finalizer(Box::new(e)));
     let m = &ctx.health.metrics;
     m.duration.observe(started.elapsed().as_secs_f64());
-    match &result {
-        Ok((_, writes)) => {
-            m.writes.inc_by(u64::from(*writes));
-        }
-        Err(_) => m.count("error"),
+    if result.is_err() {
+        m.count("error");
     }
-    result.map(|(action, _)| action)
+    result
 }
 
-async fn reconcile_inner(pc: &PostgresCluster, ctx: &Context) -> Result<(Action, u32), Error> {
-    if pc.meta().deletion_timestamp.is_some() {
-        // Owner references remove everything; nothing to do but forget.
-        ctx.cache
-            .forget(&pc.namespace().unwrap_or_default(), &pc.name_any());
-        return Ok((Action::await_change(), 0));
+/// Before the owner references remove everything: stop the instances, then delete the
+/// Endpoints Patroni created (they carry no owner), so that a new cluster of the same name
+/// starts from a clean DCS instead of the old system identifier.
+async fn cleanup(pc: &PostgresCluster, ctx: &Context) -> Result<Action, Error> {
+    let ns = pc.namespace().unwrap_or_default();
+    let name = pc.name_any();
+    let by_cluster = ListParams::default().labels(&format!("{}={name}", labels::CLUSTER));
+    let cleanup_err = |source| Error::Cleanup {
+        name: name.clone(),
+        source,
+    };
+    let sts: Api<StatefulSet> = Api::namespaced(ctx.client.clone(), &ns);
+    sts.delete_collection(&DeleteParams::background(), &ListParams::default().labels(&build::cluster_selector(&name)))
+        .await
+        .map_err(cleanup_err)?;
+    let pods: Api<Pod> = Api::namespaced(ctx.client.clone(), &ns);
+    let deadline = Instant::now() + Duration::from_secs(90);
+    while !pods.list(&by_cluster.clone().labels(labels::DATA)).await.map_err(cleanup_err)?.items.is_empty() {
+        if Instant::now() > deadline {
+            // The error keeps the finalizer; the next attempt continues from here.
+            return Err(Error::CleanupPending { name });
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
     }
+    let endpoints: Api<Endpoints> = Api::namespaced(ctx.client.clone(), &ns);
+    endpoints
+        .delete_collection(&DeleteParams::default(), &by_cluster)
+        .await
+        .map_err(cleanup_err)?;
+    ctx.cache.forget(&ns, &name);
+    tracing::info!(cluster = %name, namespace = %ns, "instances stopped and Patroni state removed");
+    Ok(Action::await_change())
+}
+
+async fn reconcile_inner(pc: &PostgresCluster, ctx: &Context) -> Result<Action, Error> {
     let read = observe::read(&ctx.client, pc, ctx.pdb_supported).await?;
     let previous = pc.status.as_ref();
     let generation = pc.metadata.generation.unwrap_or_default();
@@ -316,7 +360,8 @@ async fn reconcile_inner(pc: &PostgresCluster, ctx: &Context) -> Result<(Action,
             }
             ctx.health.metrics.count("invalid");
             let writes = patch_status(ctx, pc, status).await?;
-            return Ok((Action::requeue(RESYNC), writes));
+            ctx.health.metrics.writes.inc_by(u64::from(writes));
+            return Ok(Action::requeue(RESYNC));
         }
     };
 
@@ -324,7 +369,8 @@ async fn reconcile_inner(pc: &PostgresCluster, ctx: &Context) -> Result<(Action,
         let status = status::compute(&base(&[], &v.unsupported, &read));
         ctx.health.metrics.count("paused");
         let writes = patch_status(ctx, pc, status).await?;
-        return Ok((Action::requeue(RESYNC), writes));
+        ctx.health.metrics.writes.inc_by(u64::from(writes));
+            return Ok(Action::requeue(RESYNC));
     }
 
     let material = credentials::ensure(&v, &read.existing_secrets(&v.name))?;
@@ -348,12 +394,13 @@ async fn reconcile_inner(pc: &PostgresCluster, ctx: &Context) -> Result<(Action,
         .any(|c| c.type_ == status::READY && c.status == "True");
     let writes = applied.writes + patch_status(ctx, pc, status).await?;
     ctx.health.metrics.count("ok");
+    ctx.health.metrics.writes.inc_by(u64::from(writes));
     let next = if ready || v.shutdown {
         RESYNC
     } else {
         CONVERGING
     };
-    Ok((Action::requeue(next), writes))
+    Ok(Action::requeue(next))
 }
 
 pub fn error_policy(pc: Arc<PostgresCluster>, error: &Error, _ctx: Arc<Context>) -> Action {
