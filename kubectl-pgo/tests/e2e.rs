@@ -1,0 +1,990 @@
+//! End to end: the built `kubectl-pgo` binary against the test bed's real API server.
+//!
+//! Needs PGO_BED_KUBECONFIG (e.g. /var/lib/pgo-bed/admin.kubeconfig); without it every test
+//! prints "skipped" and passes, so `cargo test` works anywhere. Each test works in its own
+//! namespace and deletes it at the end. The agent may or may not be running: tests only check
+//! what the CLI itself does (and tolerate what the agent adds).
+
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use k8s_openapi::api::core::v1::{Namespace, Secret};
+use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
+use kube::api::{DeleteParams, Patch, PatchParams, PostParams};
+use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::{Api, Client, Config, CustomResourceExt};
+use pgo_api::names::annotations;
+use pgo_api::PostgresCluster;
+use serde_json::{json, Value};
+
+const BIN: &str = env!("CARGO_BIN_EXE_kubectl-pgo");
+
+struct Bed {
+    kubeconfig: PathBuf,
+    namespace: String,
+    rt: tokio::runtime::Runtime,
+    client: Client,
+}
+
+/// The bed, a fresh namespace named after the test, and the CRD; `None` (skip) without a bed.
+fn bed(test: &str) -> Option<Bed> {
+    let Some(path) = std::env::var_os("PGO_BED_KUBECONFIG") else {
+        eprintln!("skipped: PGO_BED_KUBECONFIG not set ({test})");
+        return None;
+    };
+    let kubeconfig = PathBuf::from(path);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = rt.block_on(async {
+        let kc = Kubeconfig::read_from(&kubeconfig).expect("read PGO_BED_KUBECONFIG");
+        let config = Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default())
+            .await
+            .unwrap();
+        Client::try_from(config).unwrap()
+    });
+    let suffix = std::process::id() % 100_000;
+    let namespace = format!("kpgo-{}-{suffix}", test.replace('_', "-"))
+        .chars()
+        .take(63)
+        .collect::<String>()
+        .trim_end_matches('-')
+        .to_string();
+    let bed = Bed {
+        kubeconfig,
+        namespace,
+        rt,
+        client,
+    };
+    bed.install_crd();
+    bed.rt.block_on(async {
+        let api: Api<Namespace> = Api::all(bed.client.clone());
+        let ns: Namespace =
+            serde_json::from_value(json!({"metadata": {"name": bed.namespace}})).unwrap();
+        match api.create(&PostParams::default(), &ns).await {
+            Ok(_) => {}
+            Err(kube::Error::Api(s)) if s.is_already_exists() => {}
+            Err(e) => panic!("create namespace: {e}"),
+        }
+    });
+    Some(bed)
+}
+
+static CRD: OnceLock<()> = OnceLock::new();
+
+impl Bed {
+    fn install_crd(&self) {
+        CRD.get_or_init(|| {
+            self.rt.block_on(async {
+                let api: Api<CustomResourceDefinition> = Api::all(self.client.clone());
+                let crd = PostgresCluster::crd();
+                let name = crd.metadata.name.clone().unwrap();
+                api.patch(
+                    &name,
+                    &PatchParams::apply("kubectl-pgo-e2e").force(),
+                    &Patch::Apply(&crd),
+                )
+                .await
+                .expect("apply the PostgresCluster CRD");
+                let deadline = Instant::now() + Duration::from_secs(30);
+                loop {
+                    let crd = api.get(&name).await.unwrap();
+                    let established = crd
+                        .status
+                        .and_then(|s| s.conditions)
+                        .unwrap_or_default()
+                        .iter()
+                        .any(|c| c.type_ == "Established" && c.status == "True");
+                    if established {
+                        break;
+                    }
+                    assert!(Instant::now() < deadline, "CRD not established");
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+            })
+        });
+    }
+
+    /// Run kubectl-pgo with the bed's kubeconfig and namespace, without a terminal.
+    fn pgo(&self, args: &[&str]) -> Run {
+        let mut cmd = Command::new(BIN);
+        cmd.arg("--kubeconfig")
+            .arg(&self.kubeconfig)
+            .args(["-n", &self.namespace])
+            .args(args)
+            .env_remove("KUBECONFIG")
+            .stdin(Stdio::null());
+        Run::from(cmd.output().expect("run kubectl-pgo"), args)
+    }
+
+    fn clusters(&self) -> Api<PostgresCluster> {
+        Api::namespaced(self.client.clone(), &self.namespace)
+    }
+
+    fn get(&self, name: &str) -> Option<PostgresCluster> {
+        self.rt.block_on(self.clusters().get_opt(name)).unwrap()
+    }
+
+    fn get_json(&self, name: &str) -> Value {
+        serde_json::to_value(self.get(name).expect("cluster exists")).unwrap()
+    }
+
+    /// A cluster made by the CLI itself.
+    fn create(&self, name: &str, extra: &[&str]) {
+        let mut args = vec!["create", "cluster", name];
+        args.extend_from_slice(extra);
+        self.pgo(&args).ok();
+    }
+}
+
+impl Drop for Bed {
+    fn drop(&mut self) {
+        let api: Api<Namespace> = Api::all(self.client.clone());
+        let _ = self
+            .rt
+            .block_on(api.delete(&self.namespace, &DeleteParams::background()));
+    }
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+    args: String,
+}
+
+impl Run {
+    fn from(o: Output, args: &[&str]) -> Self {
+        Run {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into(),
+            stderr: String::from_utf8_lossy(&o.stderr).into(),
+            args: args.join(" "),
+        }
+    }
+
+    fn expect(&self, code: i32) -> &Self {
+        assert_eq!(
+            self.code, code,
+            "`kubectl-pgo {}` exited {} (wanted {code})\nstdout:\n{}\nstderr:\n{}",
+            self.args, self.code, self.stdout, self.stderr
+        );
+        self
+    }
+
+    fn ok(&self) -> &Self {
+        self.expect(0)
+    }
+
+    fn stderr_has(&self, text: &str) -> &Self {
+        assert!(
+            self.stderr.contains(text),
+            "`kubectl-pgo {}`: stderr lacks {text:?}:\n{}",
+            self.args,
+            self.stderr
+        );
+        self
+    }
+
+    fn stdout_has(&self, text: &str) -> &Self {
+        assert!(
+            self.stdout.contains(text),
+            "`kubectl-pgo {}`: stdout lacks {text:?}:\n{}",
+            self.args,
+            self.stdout
+        );
+        self
+    }
+}
+
+fn managers_of(pc: &Value) -> Vec<String> {
+    pc["metadata"]["managedFields"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|m| m["manager"].as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn create_dry_run_prints_the_manifest_and_creates_nothing() {
+    let Some(bed) = bed("dry-run") else { return };
+    let run = bed.pgo(&[
+        "create",
+        "cluster",
+        "hippo",
+        "--replicas",
+        "2",
+        "--dry-run",
+        "-o",
+        "yaml",
+    ]);
+    run.ok();
+    let manifest: Value = serde_yaml::from_str(&run.stdout).unwrap();
+    assert_eq!(manifest["kind"], "PostgresCluster");
+    assert_eq!(manifest["metadata"]["name"], "hippo");
+    assert_eq!(manifest["spec"]["instances"][0]["replicas"], 2);
+    assert!(
+        bed.get("hippo").is_none(),
+        "a dry run must not create anything"
+    );
+}
+
+#[test]
+fn create_applies_every_flag_with_the_cli_field_manager() {
+    let Some(bed) = bed("create") else { return };
+    bed.pgo(&[
+        "create",
+        "postgrescluster",
+        "hippo",
+        "--replicas",
+        "2",
+        "--instance-set",
+        "fast",
+        "--storage-size",
+        "2Gi",
+        "--cpu",
+        "500m",
+        "--memory",
+        "512Mi",
+        "--user",
+        "app",
+        "--database",
+        "appdb",
+        "--no-backups",
+    ])
+    .ok()
+    .stdout_has("postgrescluster.postgres-operator.crunchydata.com/hippo created");
+    let pc = bed.get_json("hippo");
+    let set = &pc["spec"]["instances"][0];
+    assert_eq!(set["name"], "fast");
+    assert_eq!(set["replicas"], 2);
+    assert_eq!(
+        set["dataVolumeClaimSpec"]["resources"]["requests"]["storage"],
+        "2Gi"
+    );
+    assert_eq!(set["resources"]["limits"]["cpu"], "500m");
+    assert_eq!(
+        pc["spec"]["users"][0],
+        json!({"name": "app", "databases": ["appdb"]})
+    );
+    assert!(pc["spec"].get("backups").is_none());
+    assert!(managers_of(&pc).contains(&"kubectl-pgo".to_string()));
+
+    // The default has backups, and a second create of the same name fails without touching it.
+    bed.create("zebra", &[]);
+    assert_eq!(
+        bed.get_json("zebra")["spec"]["backups"]["pgbackrest"]["repos"][0]["name"],
+        "repo1"
+    );
+    bed.pgo(&["create", "cluster", "hippo", "--replicas", "5"])
+        .expect(1)
+        .stderr_has("already exists in namespace");
+    assert_eq!(bed.get_json("hippo")["spec"]["instances"][0]["replicas"], 2);
+}
+
+#[test]
+fn create_rejects_bad_input_with_exit_2_and_creates_nothing() {
+    let Some(bed) = bed("bad-input") else { return };
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["create", "cluster", "Bad_Name"],
+            "invalid NAME \"Bad_Name\"",
+        ),
+        (
+            &["create", "cluster", "ok", "--replicas", "0"],
+            "invalid --replicas \"0\": must be at least 1",
+        ),
+        (
+            &[
+                "create",
+                "cluster",
+                "ok",
+                "--instance-set",
+                "sixteen-chars-xx",
+            ],
+            "the limit is 15",
+        ),
+        (
+            &["create", "cluster", "ok", "--storage-size", "10GB"],
+            "invalid --storage-size \"10GB\"",
+        ),
+        (
+            &["create", "cluster", "ok", "--memory", "lots"],
+            "invalid --memory \"lots\"",
+        ),
+        (
+            &["create", "cluster", "ok", "--database", "db"],
+            "--database needs an owner: add --user NAME",
+        ),
+        (
+            &["create", "cluster", "ok", "--pg-version", "9"],
+            "invalid --pg-version \"9\"",
+        ),
+        (
+            &["create"],
+            "NAME is required when not running interactively: kubectl pgo create cluster NAME",
+        ),
+        (
+            &["create", "cluster", "--yes"],
+            "NAME is required when not running interactively",
+        ),
+    ];
+    for (args, message) in cases {
+        bed.pgo(args).expect(2).stderr_has(message);
+    }
+    let list = bed
+        .rt
+        .block_on(bed.clusters().list(&Default::default()))
+        .unwrap();
+    assert!(list.items.is_empty(), "nothing may be created");
+}
+
+#[test]
+fn scale_sets_replicas_and_names_the_sets_when_ambiguous() {
+    let Some(bed) = bed("scale") else { return };
+    bed.create("hippo", &[]);
+    bed.pgo(&["scale", "hippo", "--replicas", "3"])
+        .ok()
+        .stdout_has("instance set instance1 from 1 to 3 replicas");
+    let pc = bed.get_json("hippo");
+    assert_eq!(pc["spec"]["instances"][0]["replicas"], 3);
+    assert_eq!(
+        pc["spec"]["instances"][0]["dataVolumeClaimSpec"]["resources"]["requests"]["storage"],
+        "1Gi",
+        "the rest of the set is kept"
+    );
+    bed.pgo(&["scale", "hippo", "--replicas", "0"])
+        .expect(2)
+        .stderr_has("invalid --replicas \"0\"");
+    bed.pgo(&[
+        "scale",
+        "hippo",
+        "--replicas",
+        "2",
+        "--instance-set",
+        "nope",
+    ])
+    .expect(2)
+    .stderr_has("has no instance set \"nope\"; its sets are: instance1");
+
+    // A second set, added by someone else: now --instance-set is needed.
+    let mut instances = pc["spec"]["instances"].clone();
+    let mut second = instances[0].clone();
+    second["name"] = json!("analytics");
+    instances.as_array_mut().unwrap().push(second);
+    bed.rt
+        .block_on(bed.clusters().patch(
+            "hippo",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"spec": {"instances": instances}})),
+        ))
+        .unwrap();
+    bed.pgo(&["scale", "hippo", "--replicas", "2"])
+        .expect(2)
+        .stderr_has("several instance sets (instance1, analytics): pass --instance-set");
+    bed.pgo(&[
+        "scale",
+        "hippo",
+        "--replicas",
+        "2",
+        "--instance-set",
+        "analytics",
+    ])
+    .ok();
+    let pc = bed.get_json("hippo");
+    assert_eq!(pc["spec"]["instances"][0]["replicas"], 3);
+    assert_eq!(pc["spec"]["instances"][1]["replicas"], 2);
+}
+
+#[test]
+fn show_renders_the_status_when_no_pod_answers() {
+    let Some(bed) = bed("show") else { return };
+    bed.create("hippo", &["--no-backups"]);
+    // A hand-written status, under a manager of its own so the agent's conditions (if it runs)
+    // do not replace it.
+    let status = json!({
+        "apiVersion": "postgres-operator.crunchydata.com/v1beta1",
+        "kind": "PostgresCluster",
+        "metadata": {"name": "hippo"},
+        "status": {
+            "conditions": [{"type": "E2eProbe", "status": "True", "reason": "HandWritten",
+                            "message": "written by the e2e test", "lastTransitionTime": "2024-01-01T12:00:00Z"}],
+            "instances": [{"name": "instance1", "replicas": 1, "readyReplicas": 0, "updatedReplicas": 1}],
+            "patroni": {"primary": "hippo-instance1-abcd-0"}
+        }
+    });
+    bed.rt
+        .block_on(bed.clusters().patch_status(
+            "hippo",
+            &PatchParams::apply("e2e-status").force(),
+            &Patch::Apply(&status),
+        ))
+        .unwrap();
+    let run = bed.pgo(&["show", "hippo"]);
+    run.ok()
+        .stdout_has("PostgresCluster hippo in namespace")
+        .stdout_has("INSTANCE")
+        .stdout_has("E2eProbe")
+        .stdout_has("HandWritten");
+    if !run.stdout.contains("running") {
+        // No Postgres pod: the status is what is shown, with a note saying so.
+        run.stdout_has("note:").stdout_has("instance1");
+    }
+    let run = bed.pgo(&["show", "hippo", "-o", "json"]);
+    run.ok();
+    let view: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(view["name"], "hippo");
+    assert!(view["conditions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["type"] == "E2eProbe"));
+
+    bed.pgo(&["show", "backup", "hippo"])
+        .ok()
+        .stdout_has("backups are not configured");
+}
+
+#[test]
+fn show_user_masks_secrets_unless_asked() {
+    let Some(bed) = bed("show-user") else { return };
+    bed.create("hippo", &["--user", "app"]);
+    let secret: Secret = serde_json::from_value(json!({
+        "metadata": {"name": "hippo-pguser-app"},
+        "stringData": {
+            "user": "app", "password": "s3cret-pw", "host": "hippo-primary.ns.svc", "port": "5432",
+            "dbname": "app", "uri": "postgresql://app:s3cret-pw@hippo-primary.ns.svc:5432/app"
+        }
+    }))
+    .unwrap();
+    let secrets: Api<Secret> = Api::namespaced(bed.client.clone(), &bed.namespace);
+    let _ = bed
+        .rt
+        .block_on(secrets.create(&PostParams::default(), &secret));
+    let masked = bed.pgo(&["show", "user", "app", "-c", "hippo"]);
+    masked
+        .ok()
+        .stdout_has("hippo-primary.ns.svc")
+        .stdout_has("********");
+    assert!(!masked.stdout.contains("s3cret-pw"), "{}", masked.stdout);
+    bed.pgo(&[
+        "show",
+        "user",
+        "app",
+        "-c",
+        "hippo",
+        "--show-connection-info",
+    ])
+    .ok()
+    .stdout_has("s3cret-pw");
+    bed.pgo(&["show", "user", "nobody", "-c", "hippo"])
+        .expect(1)
+        .stderr_has("Secret \"hippo-pguser-nobody\" not found");
+}
+
+#[test]
+fn switchover_sets_spec_and_trigger_annotation() {
+    let Some(bed) = bed("switchover") else { return };
+    bed.create("hippo", &[]);
+    bed.pgo(&["switchover", "hippo", "--to", "hippo-instance1-abcd"])
+        .ok();
+    let pc = bed.get_json("hippo");
+    assert_eq!(
+        pc["spec"]["patroni"]["switchover"],
+        json!({"enabled": true, "targetInstance": "hippo-instance1-abcd", "type": "Switchover"})
+    );
+    let first = pc["metadata"]["annotations"][annotations::TRIGGER_SWITCHOVER]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(&first).is_ok(),
+        "{first}"
+    );
+
+    // A later switchover without --to drops the old target.
+    std::thread::sleep(Duration::from_millis(1100));
+    bed.pgo(&["switchover", "hippo"]).ok();
+    let pc = bed.get_json("hippo");
+    assert_eq!(
+        pc["spec"]["patroni"]["switchover"],
+        json!({"enabled": true, "type": "Switchover"})
+    );
+    assert_ne!(
+        pc["metadata"]["annotations"][annotations::TRIGGER_SWITCHOVER],
+        first
+    );
+
+    bed.pgo(&["switchover", "hippo", "--type", "Failover"])
+        .expect(2)
+        .stderr_has("--type Failover needs a target");
+    bed.pgo(&[
+        "switchover",
+        "hippo",
+        "--type",
+        "Failover",
+        "--to",
+        "hippo-instance1-wxyz",
+    ])
+    .ok();
+    assert_eq!(
+        bed.get_json("hippo")["spec"]["patroni"]["switchover"]["type"],
+        "Failover"
+    );
+}
+
+#[test]
+fn stop_and_start_set_shutdown_and_keep_earlier_edits() {
+    let Some(bed) = bed("stop-start") else { return };
+    bed.create("hippo", &[]);
+    bed.pgo(&["stop", "hippo"]).ok().stdout_has("stopping");
+    assert_eq!(bed.get_json("hippo")["spec"]["shutdown"], true);
+    // Another command's apply must not drop the shutdown set before (same field manager).
+    bed.pgo(&["backup", "hippo"]).ok();
+    let pc = bed.get_json("hippo");
+    assert_eq!(pc["spec"]["shutdown"], true);
+    assert_eq!(
+        pc["spec"]["instances"][0]["replicas"], 1,
+        "create's fields stay too"
+    );
+    bed.pgo(&["start", "hippo", "-o", "json"]).ok();
+    assert_eq!(bed.get_json("hippo")["spec"]["shutdown"], false);
+}
+
+#[test]
+fn backup_sets_manual_and_annotation_and_checks_the_repo() {
+    let Some(bed) = bed("backup") else { return };
+    bed.create("hippo", &[]);
+    bed.pgo(&[
+        "backup",
+        "hippo",
+        "--repoName",
+        "repo1",
+        "--options",
+        "--type=full",
+    ])
+    .ok()
+    .stdout_has("backup to repo1 requested");
+    let pc = bed.get_json("hippo");
+    assert_eq!(
+        pc["spec"]["backups"]["pgbackrest"]["manual"],
+        json!({"repoName": "repo1", "options": ["--type=full"]})
+    );
+    assert!(pc["metadata"]["annotations"][annotations::PGBACKREST_BACKUP].is_string());
+    assert_eq!(
+        pc["spec"]["backups"]["pgbackrest"]["repos"][0]["name"],
+        "repo1"
+    );
+    bed.pgo(&["backup", "hippo", "--repoName", "repo9"])
+        .expect(2)
+        .stderr_has("has no repository \"repo9\"");
+    bed.create("nobackups", &["--no-backups"]);
+    bed.pgo(&["backup", "nobackups"])
+        .expect(2)
+        .stderr_has("backups are not configured");
+}
+
+#[test]
+fn restore_needs_yes_without_a_terminal_then_sets_spec_and_annotation() {
+    let Some(bed) = bed("restore") else { return };
+    bed.create("hippo", &[]);
+    bed.pgo(&["restore", "hippo", "--repoName", "repo1"])
+        .expect(2)
+        .stderr_has("--yes");
+    assert!(bed.get_json("hippo")["spec"]["backups"]["pgbackrest"]
+        .get("restore")
+        .is_none());
+    bed.pgo(&[
+        "restore",
+        "hippo",
+        "--repoName",
+        "repo1",
+        "--options",
+        "--type=time",
+        "--options",
+        "--target=2024-01-01 12:00:00+00",
+        "--yes",
+    ])
+    .ok();
+    let pc = bed.get_json("hippo");
+    assert_eq!(
+        pc["spec"]["backups"]["pgbackrest"]["restore"],
+        json!({"enabled": true, "repoName": "repo1",
+               "options": ["--type=time", "--target=2024-01-01 12:00:00+00"]})
+    );
+    assert!(pc["metadata"]["annotations"][annotations::PGBACKREST_RESTORE].is_string());
+    bed.pgo(&["restore", "hippo", "--disable"]).ok();
+    assert_eq!(
+        bed.get_json("hippo")["spec"]["backups"]["pgbackrest"]["restore"]["enabled"],
+        false
+    );
+    bed.pgo(&["restore", "hippo", "--repoName", "repo7", "--yes"])
+        .expect(2)
+        .stderr_has("has no repository \"repo7\"");
+}
+
+#[test]
+fn delete_needs_yes_without_a_terminal() {
+    let Some(bed) = bed("delete") else { return };
+    bed.create("hippo", &[]);
+    bed.pgo(&["delete", "hippo"]).expect(2).stderr_has("--yes");
+    assert!(bed.get("hippo").is_some(), "must still exist");
+    bed.pgo(&["delete", "hippo", "--yes"])
+        .ok()
+        .stdout_has("hippo deleted");
+    let gone = bed
+        .get("hippo")
+        .is_none_or(|pc| pc.metadata.deletion_timestamp.is_some());
+    assert!(gone);
+}
+
+#[test]
+fn unknown_cluster_is_exit_1_naming_cluster_and_namespace() {
+    let Some(bed) = bed("unknown") else { return };
+    let expected = format!(
+        "PostgresCluster \"ghost\" not found in namespace \"{}\"",
+        bed.namespace
+    );
+    for args in [
+        &["show", "ghost"][..],
+        &["scale", "ghost", "--replicas", "2"],
+        &["stop", "ghost"],
+        &["switchover", "ghost"],
+        &["backup", "ghost"],
+        &["delete", "ghost", "--yes"],
+    ] {
+        bed.pgo(args).expect(1).stderr_has(&expected);
+    }
+}
+
+#[test]
+fn unreachable_api_server_is_a_clear_exit_1() {
+    let Some(bed) = bed("unreachable") else {
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("kpgo-unreachable-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let kubeconfig = dir.join("config");
+    std::fs::write(
+        &kubeconfig,
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:1\n    insecure-skip-tls-verify: true\n\
+         users:\n- name: u\n  user:\n    token: t\ncontexts:\n- name: x\n  context:\n    cluster: c\n    user: u\ncurrent-context: x\n",
+    )
+    .unwrap();
+    let out = Command::new(BIN)
+        .args(["show", "hippo", "-n", &bed.namespace])
+        .env("KUBECONFIG", &kubeconfig)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let run = Run::from(out, &["show", "hippo (unreachable)"]);
+    run.expect(1)
+        .stderr_has("cannot reach the Kubernetes API server at https://127.0.0.1:1/")
+        .stderr_has("hint:");
+}
+
+#[test]
+fn apply_conflicts_name_the_owner_and_force_takes_over() {
+    let Some(bed) = bed("conflict") else { return };
+    bed.create("hippo", &[]);
+    bed.pgo(&["stop", "hippo"]).ok();
+    // GitOps takes spec.shutdown by force.
+    let gitops = json!({
+        "apiVersion": "postgres-operator.crunchydata.com/v1beta1",
+        "kind": "PostgresCluster",
+        "metadata": {"name": "hippo"},
+        "spec": {"shutdown": false}
+    });
+    bed.rt
+        .block_on(bed.clusters().patch(
+            "hippo",
+            &PatchParams::apply("gitops").force(),
+            &Patch::Apply(&gitops),
+        ))
+        .unwrap();
+    bed.pgo(&["stop", "hippo"])
+        .expect(1)
+        .stderr_has(".spec.shutdown")
+        .stderr_has("\"gitops\"")
+        .stderr_has("re-run with --force-conflicts to take ownership");
+    assert_eq!(bed.get_json("hippo")["spec"]["shutdown"], false);
+    bed.pgo(&["stop", "hippo", "--force-conflicts"]).ok();
+    assert_eq!(bed.get_json("hippo")["spec"]["shutdown"], true);
+}
+
+#[test]
+fn version_client_needs_no_cluster_and_version_reads_agents() {
+    let Some(bed) = bed("version") else { return };
+    let out = Command::new(BIN)
+        .args(["version", "--client"])
+        .env("KUBECONFIG", "/nonexistent/kubeconfig")
+        .output()
+        .unwrap();
+    let run = Run::from(out, &["version", "--client"]);
+    run.ok()
+        .stdout_has(&format!("Client Version: {}", env!("CARGO_PKG_VERSION")));
+    let run = bed.pgo(&["version", "-o", "json"]);
+    run.ok();
+    let v: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(v["clientVersion"], env!("CARGO_PKG_VERSION"));
+    assert!(v["agents"].is_array());
+}
+
+#[test]
+fn completion_scripts_and_cluster_names() {
+    let Some(bed) = bed("complete") else { return };
+    for shell in ["bash", "zsh", "fish", "powershell", "kubectl"] {
+        bed.pgo(&["completion", shell]).ok();
+    }
+    bed.create("hippo", &[]);
+    bed.create("hydra", &[]);
+    let kc = bed.kubeconfig.to_str().unwrap();
+    let out = Command::new(BIN)
+        .args([
+            "__complete",
+            "--kubeconfig",
+            kc,
+            "-n",
+            &bed.namespace,
+            "show",
+            "h",
+        ])
+        .output()
+        .unwrap();
+    let run = Run::from(out, &["__complete ... show h"]);
+    run.ok();
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(
+        lines.contains(&"hippo") && lines.contains(&"hydra"),
+        "{lines:?}"
+    );
+    assert!(lines.iter().any(|l| l.starts_with("ha\t")), "{lines:?}");
+    assert_eq!(lines.last(), Some(&":4"));
+    // Through kubectl's plugin mechanism: kubectl_complete-pgo on PATH.
+    let helper = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../completions");
+    let bin_dir = PathBuf::from(BIN).parent().unwrap().to_path_buf();
+    let path = format!(
+        "{}:{}:{}",
+        helper.display(),
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = Command::new(helper.join("kubectl_complete-pgo"))
+        .args(["--kubeconfig", kc, "-n", &bed.namespace, "scale", ""])
+        .env("PATH", &path)
+        .output()
+        .unwrap();
+    let run = Run::from(out, &["kubectl_complete-pgo scale"]);
+    run.ok().stdout_has("hippo\n").stdout_has("hydra\n");
+}
+
+#[test]
+fn works_as_a_kubectl_plugin() {
+    let Some(bed) = bed("plugin") else { return };
+    if Command::new("kubectl")
+        .arg("version")
+        .arg("--client")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: kubectl not installed");
+        return;
+    }
+    // kubectl finds plugins as `kubectl-NAME` on PATH.
+    let dir = std::env::temp_dir().join(format!("kpgo-plugin-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let link = dir.join("kubectl-pgo");
+    let _ = std::fs::remove_file(&link);
+    std::os::unix::fs::symlink(BIN, &link).unwrap();
+    let path = format!(
+        "{}:{}",
+        dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = Command::new("kubectl")
+        .args(["pgo", "--help"])
+        .env("PATH", &path)
+        .output()
+        .unwrap();
+    Run::from(out, &["kubectl pgo --help"])
+        .ok()
+        .stdout_has("Create, inspect and operate PostgresClusters");
+    bed.create("hippo", &[]);
+    let out = Command::new("kubectl")
+        .args([
+            "pgo",
+            "--kubeconfig",
+            bed.kubeconfig.to_str().unwrap(),
+            "-n",
+            &bed.namespace,
+            "show",
+            "hippo",
+        ])
+        .env("PATH", &path)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    Run::from(out, &["kubectl pgo show hippo"])
+        .ok()
+        .stdout_has("PostgresCluster hippo");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The wizard, through a real terminal (tmux).
+
+struct Tmux {
+    session: String,
+}
+
+impl Tmux {
+    fn keys(&self, keys: &[&str]) {
+        let status = Command::new("tmux")
+            .args(["send-keys", "-t", &self.session])
+            .args(keys)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args([
+                "capture-pane",
+                "-p",
+                "-J",
+                "-S",
+                "-100",
+                "-t",
+                &self.session,
+            ])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into()
+    }
+
+    fn wait_for(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "waited for {text:?}; the screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.session])
+            .status();
+    }
+}
+
+#[test]
+fn wizard_asks_validates_summarizes_and_creates() {
+    let Some(bed) = bed("wizard") else { return };
+    if Command::new("tmux").arg("-V").output().is_err() {
+        panic!("tmux is needed for the wizard test: apt-get install -y tmux");
+    }
+    let session = format!("kpgo-wizard-{}", std::process::id());
+    let shell_cmd = format!(
+        "{BIN} --kubeconfig {} -n {} create; echo WIZARD-EXIT=$?; sleep 600",
+        bed.kubeconfig.display(),
+        bed.namespace
+    );
+    let status = Command::new("tmux")
+        .args([
+            "new-session",
+            "-d",
+            "-s",
+            &session,
+            "-x",
+            "160",
+            "-y",
+            "50",
+            &shell_cmd,
+        ])
+        .env_remove("TMUX")
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let t = Tmux { session };
+    t.wait_for("Cluster name");
+    // An invalid answer is refused on the spot, with the reason.
+    t.keys(&["Bad_Name", "Enter"]);
+    t.wait_for("must be lowercase letters");
+    t.keys(&["C-u", "wizard-pg", "Enter"]);
+    t.wait_for("PostgreSQL major version");
+    t.keys(&["Enter"]);
+    t.wait_for("Number of instances");
+    t.keys(&["C-u", "2", "Enter"]);
+    t.wait_for("Storage size");
+    t.keys(&["C-u", "2Gi", "Enter"]);
+    t.wait_for("StorageClass");
+    t.keys(&["Enter"]);
+    t.wait_for("Postgres user");
+    t.keys(&["app", "Enter"]);
+    t.wait_for("Database owned by that user");
+    t.keys(&["appdb", "Enter"]);
+    t.wait_for("Back up with pgBackRest");
+    t.keys(&["n"]);
+    let screen = t.wait_for("Create this PostgresCluster?");
+    for line in [
+        "Name       wizard-pg",
+        "PostgreSQL 15",
+        "Instances  2 in set instance1",
+        "Storage    2Gi (default StorageClass)",
+        "Users      app",
+        "Databases  appdb",
+        "Backups    none",
+    ] {
+        assert!(screen.contains(line), "summary lacks {line:?}:\n{screen}");
+    }
+    t.keys(&["y"]);
+    let screen = t.wait_for("WIZARD-EXIT=");
+    assert!(screen.contains("WIZARD-EXIT=0"), "{screen}");
+    assert!(screen.contains("wizard-pg created"), "{screen}");
+
+    // The created cluster is what `create cluster` with the same flags would build.
+    let created = bed.get_json("wizard-pg");
+    let dry = bed.pgo(&[
+        "create",
+        "cluster",
+        "wizard-pg",
+        "--replicas",
+        "2",
+        "--storage-size",
+        "2Gi",
+        "--user",
+        "app",
+        "--database",
+        "appdb",
+        "--no-backups",
+        "--dry-run",
+        "-o",
+        "json",
+    ]);
+    dry.ok();
+    let manifest: Value = serde_json::from_str(&dry.stdout).unwrap();
+    for field in ["postgresVersion", "instances", "users"] {
+        assert_eq!(
+            created["spec"][field], manifest["spec"][field],
+            "spec.{field}"
+        );
+    }
+    assert!(created["spec"].get("backups").is_none());
+}
