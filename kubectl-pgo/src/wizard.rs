@@ -4,7 +4,6 @@
 use dialoguer::theme::ColorfulTheme;
 use dialoguer::{Confirm, Input};
 
-use crate::cli::GlobalArgs;
 use crate::cmds::create::{self, ClusterArgs, Error, ValidatedCluster};
 use crate::validate;
 
@@ -34,7 +33,7 @@ fn ask(
 }
 
 /// Ask every question with `args` as defaults. `None` when the user declines at the end.
-pub fn run(args: &ClusterArgs, global: &GlobalArgs) -> Result<Option<ValidatedCluster>, Error> {
+pub fn run(args: &ClusterArgs, namespace: Option<&str>) -> Result<Option<ValidatedCluster>, Error> {
     let theme = ColorfulTheme::default();
     eprintln!("Create a PostgresCluster. Press Enter to take the default in brackets.");
     let name = ask(
@@ -105,7 +104,7 @@ pub fn run(args: &ClusterArgs, global: &GlobalArgs) -> Result<Option<ValidatedCl
         ..args.clone()
     };
     let validated = create::validate(&answers)?;
-    eprintln!("\n{}", summary(&validated, global.namespace.as_deref()));
+    eprintln!("\n{}", summary(&validated, namespace));
     let verb = if args.dry_run { "Print" } else { "Create" };
     let ok = Confirm::with_theme(&theme)
         .with_prompt(format!("{verb} this PostgresCluster?"))

@@ -390,29 +390,37 @@ pub async fn run(
     global: &GlobalArgs,
     want_wizard: bool,
 ) -> Result<Outcome, Error> {
-    let validated = if want_wizard || args.interactive || args.name.is_none() {
-        if global.yes || !crate::cmds::interactive() {
-            // Never prompt: every value must come from flags.
-            validate(&args)?
-        } else {
-            match crate::wizard::run(&args, global)? {
-                Some(v) => v,
-                None => return Err(Error::Cancelled),
-            }
-        }
+    let prompt = (want_wizard || args.interactive || args.name.is_none())
+        && !global.yes
+        && crate::cmds::interactive();
+    // Without a wizard, every value must come from flags: check them before anything else.
+    let from_flags = if prompt { None } else { Some(validate(&args)?) };
+    // Building a client does no I/O; it tells the wizard which namespace it creates in.
+    let ctx = if args.dry_run {
+        None
     } else {
-        validate(&args)?
+        Some(Ctx::connect(global, None).await.map_err(Error::Connect)?)
+    };
+    let namespace = ctx
+        .as_ref()
+        .map(|c| c.namespace.clone())
+        .or_else(|| global.namespace.clone());
+    let validated = match from_flags {
+        Some(v) => v,
+        None => match crate::wizard::run(&args, namespace.as_deref())? {
+            Some(v) => v,
+            None => return Err(Error::Cancelled),
+        },
     };
     let manifest = build(&validated);
-    if args.dry_run {
+    let Some(ctx) = ctx else {
         return Ok(Outcome {
             cluster: manifest,
-            namespace: global.namespace.clone(),
+            namespace,
             dry_run: true,
             ready: false,
         });
-    }
-    let ctx = Ctx::connect(global, None).await.map_err(Error::Connect)?;
+    };
     let created = create(&ctx, &manifest).await?;
     let mut ready = false;
     if args.wait {
