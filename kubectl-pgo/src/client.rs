@@ -263,10 +263,21 @@ pub fn classify(e: kube::Error, server: &str, kind: &str, name: &str, namespace:
         | kube::Error::TlsRequired
         | kube::Error::RustlsTls(_)) => ApiError::Unreachable {
             server: server.into(),
-            detail: error_chain(&e),
+            detail: root_cause(&e),
         },
         e => ApiError::Other(error_chain(&e)),
     }
+}
+
+/// The innermost cause: for a connection, the part that says what failed.
+pub fn root_cause(e: &dyn std::error::Error) -> String {
+    let mut last = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        last = s.to_string();
+        source = s.source();
+    }
+    last
 }
 
 /// An error and its causes on one line, without repeating a cause already in the message.
