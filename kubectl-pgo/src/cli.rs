@@ -10,7 +10,7 @@ use crate::cmds;
 #[derive(Parser, Debug)]
 #[command(
     name = "kubectl-pgo",
-    bin_name = "kubectl-pgo",
+    bin_name = "kubectl pgo",
     version,
     about = "Create, inspect and operate PostgresClusters (postgres-operator.crunchydata.com/v1beta1)",
     long_about = "Create, inspect and operate PostgresClusters (postgres-operator.crunchydata.com/v1beta1).\n\n\
@@ -30,27 +30,29 @@ pub struct Cli {
     pub command: Command,
 }
 
+const GLOBAL: &str = "Global options";
+
 /// Flags every subcommand takes, named as kubectl names them.
 #[derive(Args, Debug, Clone, Default)]
 pub struct GlobalArgs {
     /// The namespace. Defaults to the namespace of the kubeconfig context, else `default`.
-    #[arg(short = 'n', long, global = true, value_name = "NAMESPACE")]
+    #[arg(short = 'n', long, global = true, value_name = "NAMESPACE", help_heading = GLOBAL)]
     pub namespace: Option<String>,
 
     /// The kubeconfig context to use.
-    #[arg(long, global = true, value_name = "CONTEXT")]
+    #[arg(long, global = true, value_name = "CONTEXT", help_heading = GLOBAL)]
     pub context: Option<String>,
 
     /// Path to the kubeconfig file. Defaults to $KUBECONFIG, then ~/.kube/config.
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, global = true, value_name = "PATH", help_heading = GLOBAL)]
     pub kubeconfig: Option<PathBuf>,
 
     /// Output format of results.
-    #[arg(short = 'o', long, global = true, value_enum, default_value_t = OutputFormat::Table)]
+    #[arg(short = 'o', long, global = true, value_enum, default_value_t = OutputFormat::Table, help_heading = GLOBAL)]
     pub output: OutputFormat,
 
     /// Answer yes to every confirmation and never prompt.
-    #[arg(short = 'y', long, global = true)]
+    #[arg(short = 'y', long, global = true, help_heading = GLOBAL)]
     pub yes: bool,
 }
 
