@@ -284,6 +284,15 @@ fn create_applies_every_flag_with_the_cli_field_manager() {
         bed.get_json("zebra")["spec"]["backups"]["pgbackrest"]["repos"][0]["name"],
         "repo1"
     );
+    // --wait: without a reconciled Ready condition it gives up after --timeout, saying so.
+    let run = bed.pgo(&["create", "cluster", "waiter", "--wait", "--timeout", "3s"]);
+    if run.code != 0 {
+        run.expect(1).stderr_has("is not Ready after 3s");
+    }
+    assert!(
+        bed.get("waiter").is_some(),
+        "created even when not Ready in time"
+    );
     bed.pgo(&["create", "cluster", "hippo", "--replicas", "5"])
         .expect(1)
         .stderr_has("already exists in namespace");
@@ -727,6 +736,77 @@ fn apply_conflicts_name_the_owner_and_force_takes_over() {
 }
 
 #[test]
+fn partial_applies_work_on_a_cluster_made_elsewhere_and_own_only_their_fields() {
+    let Some(bed) = bed("partial") else { return };
+    // Made by another tool: kubectl-pgo owns nothing of it.
+    let pc: PostgresCluster = serde_json::from_value(json!({
+        "apiVersion": "postgres-operator.crunchydata.com/v1beta1",
+        "kind": "PostgresCluster",
+        "metadata": {"name": "hippo"},
+        "spec": {"postgresVersion": 15, "instances": [{"name": "instance1",
+            "dataVolumeClaimSpec": {"accessModes": ["ReadWriteOnce"],
+                                    "resources": {"requests": {"storage": "1Gi"}}}}],
+                 "backups": {"pgbackrest": {"repos": [{"name": "repo1"}]}}}
+    }))
+    .unwrap();
+    let pp = PostParams {
+        field_manager: Some("gitops".into()),
+        ..Default::default()
+    };
+    bed.rt.block_on(bed.clusters().create(&pp, &pc)).unwrap();
+    // The apply patches carry neither postgresVersion nor instances, which the schema requires:
+    // the API server validates the merged object, so they are accepted.
+    bed.pgo(&["stop", "hippo"]).ok();
+    bed.pgo(&["backup", "hippo", "--options=--type=incr"]).ok();
+    let live = bed.get("hippo").unwrap();
+    let ours = live
+        .metadata
+        .managed_fields
+        .unwrap_or_default()
+        .into_iter()
+        .find(|m| m.manager.as_deref() == Some("kubectl-pgo"))
+        .expect("a kubectl-pgo entry");
+    assert_eq!(ours.operation.as_deref(), Some("Apply"));
+    let fields = serde_json::to_value(ours.fields_v1.unwrap()).unwrap();
+    assert_eq!(
+        fields["f:spec"],
+        json!({"f:shutdown": {}, "f:backups": {"f:pgbackrest": {"f:manual": {
+            ".": {}, "f:options": {}, "f:repoName": {}}}}}),
+        "kubectl-pgo owns exactly what it set"
+    );
+    assert!(fields["f:metadata"]["f:annotations"]
+        .get(format!("f:{}", annotations::PGBACKREST_BACKUP))
+        .is_some());
+    assert_eq!(bed.get_json("hippo")["spec"]["postgresVersion"], 15);
+}
+
+#[test]
+fn rbac_denials_say_forbidden() {
+    let Some(bed) = bed("rbac") else { return };
+    bed.create("hippo", &[]);
+    // The same credentials, impersonating a user no role is bound to.
+    let text = std::fs::read_to_string(&bed.kubeconfig).unwrap();
+    let mut kc: Value = serde_yaml::from_str(&text).unwrap();
+    for user in kc["users"].as_array_mut().unwrap() {
+        user["user"]["as"] = json!("e2e-nobody");
+    }
+    let path = std::env::temp_dir().join(format!("kpgo-rbac-{}.kubeconfig", std::process::id()));
+    std::fs::write(&path, serde_yaml::to_string(&kc).unwrap()).unwrap();
+    let out = Command::new(BIN)
+        .arg("--kubeconfig")
+        .arg(&path)
+        .args(["-n", &bed.namespace, "stop", "hippo"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    Run::from(out, &["stop hippo (as e2e-nobody)"])
+        .expect(1)
+        .stderr_has("forbidden")
+        .stderr_has("RBAC");
+    let _ = std::fs::remove_file(path);
+}
+
+#[test]
 fn version_client_needs_no_cluster_and_version_reads_agents() {
     let Some(bed) = bed("version") else { return };
     let out = Command::new(BIN)
@@ -898,6 +978,44 @@ impl Drop for Tmux {
             .args(["kill-session", "-t", &self.session])
             .status();
     }
+}
+
+#[test]
+fn delete_asks_on_a_terminal_and_no_keeps_the_cluster() {
+    let Some(bed) = bed("delete-tty") else { return };
+    bed.create("hippo", &[]);
+    let session = format!("kpgo-delete-{}", std::process::id());
+    let shell_cmd = format!(
+        "{BIN} --kubeconfig {} -n {} delete hippo; echo DELETE-EXIT=$?; sleep 600",
+        bed.kubeconfig.display(),
+        bed.namespace
+    );
+    let status = Command::new("tmux")
+        .args([
+            "new-session",
+            "-d",
+            "-s",
+            &session,
+            "-x",
+            "160",
+            "-y",
+            "20",
+            &shell_cmd,
+        ])
+        .env_remove("TMUX")
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let t = Tmux { session };
+    t.wait_for("Delete PostgresCluster hippo in namespace");
+    t.keys(&["n"]);
+    let screen = t.wait_for("DELETE-EXIT=");
+    assert!(
+        screen.contains("cancelled: nothing was deleted"),
+        "{screen}"
+    );
+    assert!(screen.contains("DELETE-EXIT=1"), "{screen}");
+    assert!(bed.get("hippo").is_some());
 }
 
 #[test]
