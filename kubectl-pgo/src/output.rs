@@ -193,7 +193,12 @@ pub fn ha_table(h: &HaView) -> String {
             m.lag().unwrap_or_else(|| "-".into()),
         ]);
     }
-    block(&t)
+    let mut out = block(&t);
+    if !h.notes.is_empty() {
+        out.push('\n');
+        notes(&mut out, &h.notes);
+    }
+    out
 }
 
 pub fn user_table(u: &UserView) -> String {

@@ -79,8 +79,8 @@ pub enum Error {
     #[error("failed to show PostgresCluster {name:?}: {source}")]
     Api { name: String, source: ApiError },
 
-    #[error("cannot read Patroni's view of {name:?}: {source}")]
-    Patroni { name: String, source: ExecError },
+    #[error("cannot read Patroni's view of {name:?}: {why}\n  hint: `kubectl pgo show {name}` shows what the cluster status says")]
+    Patroni { name: String, why: String },
 
     #[error("cannot read the backups of {name:?}: {source}")]
     PgBackRest { name: String, source: ExecError },
@@ -236,6 +236,8 @@ pub struct PodInfo {
     pub role_label: Option<String>,
     pub ready: bool,
     pub phase: String,
+    /// Patroni's `status` annotation (its Kubernetes DCS record of the member), if any.
+    pub patroni_status: Option<String>,
 }
 
 impl PodInfo {
@@ -254,8 +256,71 @@ impl PodInfo {
                 .as_ref()
                 .and_then(|s| s.phase.clone())
                 .unwrap_or_else(|| "Unknown".into()),
+            patroni_status: pod.annotations().get(PATRONI_STATUS_ANNOTATION).cloned(),
         }
     }
+}
+
+/// The annotation Patroni's Kubernetes DCS keeps on each member's pod.
+pub const PATRONI_STATUS_ANNOTATION: &str = "status";
+
+#[derive(Debug, Deserialize)]
+struct PatroniPodStatus {
+    #[serde(default)]
+    state: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    timeline: Option<i64>,
+    #[serde(default)]
+    xlog_location: Option<i64>,
+}
+
+/// Patroni's view from the members' `status` annotations, for when `patronictl` cannot answer.
+/// The lag is the leader's WAL position minus the member's, in MB as patronictl prints it.
+pub fn members_from_annotations(cluster: &str, pods: &[PodInfo]) -> Vec<PatroniMember> {
+    let parsed: Vec<(&PodInfo, PatroniPodStatus)> = pods
+        .iter()
+        .filter_map(|p| {
+            let s = serde_json::from_str(p.patroni_status.as_deref()?).ok()?;
+            Some((p, s))
+        })
+        .collect();
+    let is_leader = |role: &str| matches!(role, "master" | "primary" | "standby_leader");
+    let leader_wal = parsed
+        .iter()
+        .find(|(_, s)| is_leader(&s.role))
+        .and_then(|(_, s)| s.xlog_location);
+    parsed
+        .into_iter()
+        .map(|(p, s)| {
+            let role = match s.role.as_str() {
+                "master" | "primary" => "Leader".to_string(),
+                "standby_leader" => "Standby Leader".to_string(),
+                "replica" => "Replica".to_string(),
+                other => other.to_string(),
+            };
+            let lag_mb = if is_leader(&s.role) {
+                None
+            } else {
+                match (leader_wal, s.xlog_location) {
+                    (Some(l), Some(m)) => Some(Value::from((l - m).max(0) / (1024 * 1024))),
+                    _ => Some(Value::from("unknown")),
+                }
+            };
+            PatroniMember {
+                cluster: names::patroni_scope(cluster),
+                member: p.name.clone(),
+                host: String::new(),
+                role,
+                state: s.state,
+                timeline: s.timeline.map(Value::from),
+                lag_mb,
+                replay_lag_mb: None,
+                pending_restart: None,
+            }
+        })
+        .collect()
 }
 
 fn ready_text(ready: bool) -> String {
@@ -390,20 +455,38 @@ fn pod_row(p: &PodInfo, state: &str) -> InstanceRow {
 }
 
 /// Run `patronictl list` in the best pod; `Err` says why Patroni could not be asked.
-async fn read_patroni(ctx: &Ctx, name: &str, pods: &[Pod]) -> Result<Vec<PatroniMember>, Error> {
+async fn patronictl(ctx: &Ctx, name: &str, pods: &[Pod]) -> Result<Vec<PatroniMember>, String> {
     let pod = exec::pick_pod(pods)
-        .ok_or_else(|| Error::Patroni {
-            name: name.into(),
-            source: ExecError::NoPod(name.into()),
-        })?
+        .ok_or_else(|| ExecError::NoPod(name.into()).to_string())?
         .name_any();
     let out = exec::run(ctx, &pod, PATRONICTL_LIST, EXEC_TIMEOUT)
         .await
-        .map_err(|source| Error::Patroni {
-            name: name.into(),
-            source,
-        })?;
-    parse_patroni(&out)
+        .map_err(|e| e.to_string())?;
+    parse_patroni(&out).map_err(|e| e.to_string())
+}
+
+/// Patroni's members: from `patronictl list`, else from the pods' Patroni annotations (with a
+/// note saying why), else `Err` with the reason.
+async fn read_patroni(
+    ctx: &Ctx,
+    name: &str,
+    pods: &[Pod],
+    notes: &mut Vec<String>,
+) -> Result<Vec<PatroniMember>, String> {
+    let why = match patronictl(ctx, name, pods).await {
+        Ok(members) if !members.is_empty() => return Ok(members),
+        Ok(_) => format!("`{}` listed no members", PATRONICTL_LIST.join(" ")),
+        Err(e) => e,
+    };
+    let infos: Vec<PodInfo> = pods.iter().map(PodInfo::from_pod).collect();
+    let members = members_from_annotations(name, &infos);
+    if members.is_empty() {
+        return Err(why);
+    }
+    notes.push(format!(
+        "{why}; Patroni's view was read from its status annotations on the pods"
+    ));
+    Ok(members)
 }
 
 async fn show_cluster(ctx: &Ctx, name: &str) -> Result<ClusterView, Error> {
@@ -415,10 +498,12 @@ async fn show_cluster(ctx: &Ctx, name: &str) -> Result<ClusterView, Error> {
     let pods = exec::cluster_pods(ctx, name).await.map_err(api)?;
     let infos: Vec<PodInfo> = pods.iter().map(PodInfo::from_pod).collect();
     let mut notes = Vec::new();
-    let members = match read_patroni(ctx, name, &pods).await {
+    let members = match read_patroni(ctx, name, &pods, &mut notes).await {
         Ok(m) => Some(m),
-        Err(e) => {
-            notes.push(format!("{e}; showing what the cluster status says"));
+        Err(why) => {
+            notes.push(format!(
+                "Patroni could not be asked ({why}); showing what the cluster status says"
+            ));
             None
         }
     };
@@ -439,6 +524,8 @@ pub struct HaView {
     pub name: String,
     pub namespace: String,
     pub members: Vec<PatroniMember>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 async fn show_ha(ctx: &Ctx, name: &str) -> Result<HaView, Error> {
@@ -448,11 +535,18 @@ async fn show_ha(ctx: &Ctx, name: &str) -> Result<HaView, Error> {
     };
     ctx.get_cluster(name).await.map_err(api)?;
     let pods = exec::cluster_pods(ctx, name).await.map_err(api)?;
-    let members = read_patroni(ctx, name, &pods).await?;
+    let mut notes = Vec::new();
+    let members = read_patroni(ctx, name, &pods, &mut notes)
+        .await
+        .map_err(|why| Error::Patroni {
+            name: name.into(),
+            why,
+        })?;
     Ok(HaView {
         name: name.into(),
         namespace: ctx.namespace.clone(),
         members,
+        notes,
     })
 }
 
@@ -851,6 +945,7 @@ pub(crate) mod tests {
             role_label: None,
             ready,
             phase: "Running".into(),
+            patroni_status: None,
         }
     }
 
@@ -881,6 +976,30 @@ pub(crate) mod tests {
         assert_eq!(v.instances[2].timeline, None);
         assert_eq!(v.instances[0].lag, None);
         assert_eq!(v.conditions[0].reason, "InstancesNotReady");
+    }
+
+    #[test]
+    fn pod_annotations_give_patronis_view_when_patronictl_cannot() {
+        let mut leader = pod("hippo-instance1-vn8l-0", true);
+        leader.patroni_status = Some(r#"{"conn_url":"postgres://10.244.0.11:5432/postgres","api_url":"http://10.244.0.11:8008/patroni","state":"running","role":"master","version":"3.0.2","xlog_location":50332768,"timeline":1}"#.into());
+        let mut replica = pod("hippo-instance1-fcz4-0", true);
+        replica.patroni_status = Some(
+            r#"{"state":"running","role":"replica","xlog_location":17825792,"timeline":1}"#.into(),
+        );
+        let mut starting = pod("hippo-instance1-zzzz-0", false);
+        starting.patroni_status =
+            Some(r#"{"state":"stopped","role":"uninitialized","version":"3.0.2"}"#.into());
+        let members =
+            members_from_annotations("hippo", &[leader, replica, starting, pod("x", false)]);
+        assert_eq!(members.len(), 3);
+        assert_eq!(members[0].role, "Leader");
+        assert_eq!(members[0].lag(), None);
+        assert_eq!(members[0].timeline(), Some(1));
+        assert_eq!(members[1].role, "Replica");
+        assert_eq!(members[1].lag().as_deref(), Some("31 MB"));
+        assert_eq!(members[2].state, "stopped");
+        assert_eq!(members[2].lag().as_deref(), Some("unknown"));
+        assert_eq!(members[0].cluster, "hippo-ha");
     }
 
     #[test]
