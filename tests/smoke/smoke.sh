@@ -125,7 +125,8 @@ if out=$(in_pod shell nslookup "nothere.$NS.svc.cluster.local" 2>&1); then
 else
     ok "DNS: unknown name is NXDOMAIN"
 fi
-expect "Service ClusterIP from pod (kube-proxy)" smoke-web in_pod shell wget -q -T 5 -O - "http://web.$NS.svc.cluster.local/"
+expect "Service ClusterIP from pod (kube-proxy)" smoke-web in_pod shell timeout 10 wget -q -O - "http://$svc_ip/"
+expect "Service by short name from pod (libc resolver, search path)" smoke-web in_pod shell timeout 10 wget -q -O - http://web/
 expect "Service ClusterIP from host" smoke-web curl -sS -m 5 "http://$svc_ip/"
 check "API server from pod at 10.0.0.1:443" in_pod shell sh -c 'echo | timeout 5 nc 10.0.0.1 443'
 
@@ -180,7 +181,7 @@ spec:
     spec:
       restartPolicy: Never
       containers:
-      - {name: job, image: $BUSYBOX, command: [sh, -c, 'nslookup kubernetes.default >/dev/null && echo job-done']}
+      - {name: job, image: $BUSYBOX, command: [sh, -c, 'nslookup kubernetes.default.svc.cluster.local >/dev/null && echo job-done']}
 EOF
 check "Job completes" k wait --for=condition=complete job/job --timeout="${TIMEOUT}s"
 expect "Job output" job-done k logs job/job
@@ -197,7 +198,7 @@ spec:
   containers:
   - name: postgres
     image: $POSTGRES
-    command: [sh, -c, 'initdb -D /pgdata/smoke -A trust -U postgres >/tmp/initdb.log 2>&1 || { cat /tmp/initdb.log; exit 1; }; exec postgres -D /pgdata/smoke -c listen_addresses=* -k /tmp']
+    command: [sh, -c, 'initdb -D /pgdata/smoke -A trust -U postgres >/tmp/initdb.log 2>&1 || { cat /tmp/initdb.log; exit 1; }; echo "host all all 10.244.0.0/16 trust" >>/pgdata/smoke/pg_hba.conf; exec postgres -D /pgdata/smoke -c listen_addresses=* -k /tmp']
     readinessProbe:
       exec: {command: [pg_isready, -h, /tmp, -U, postgres]}
       periodSeconds: 2
