@@ -57,10 +57,10 @@ pub struct Context {
     pub cache: ApplyCache,
     pub recorder: Recorder,
     pub health: Arc<Health>,
+    /// How often an unchanged cluster is looked at again.
+    pub resync: Duration,
 }
 
-/// How often an unchanged cluster is looked at again.
-const RESYNC: Duration = Duration::from_secs(300);
 /// How soon a cluster that is still converging is looked at again.
 const CONVERGING: Duration = Duration::from_secs(10);
 
@@ -361,7 +361,7 @@ async fn reconcile_inner(pc: &PostgresCluster, ctx: &Context) -> Result<Action, 
             ctx.health.metrics.count("invalid");
             let writes = patch_status(ctx, pc, status).await?;
             ctx.health.metrics.writes.inc_by(u64::from(writes));
-            return Ok(Action::requeue(RESYNC));
+            return Ok(Action::requeue(ctx.resync));
         }
     };
 
@@ -370,7 +370,7 @@ async fn reconcile_inner(pc: &PostgresCluster, ctx: &Context) -> Result<Action, 
         ctx.health.metrics.count("paused");
         let writes = patch_status(ctx, pc, status).await?;
         ctx.health.metrics.writes.inc_by(u64::from(writes));
-            return Ok(Action::requeue(RESYNC));
+            return Ok(Action::requeue(ctx.resync));
     }
 
     let material = credentials::ensure(&v, &read.existing_secrets(&v.name))?;
@@ -396,7 +396,7 @@ async fn reconcile_inner(pc: &PostgresCluster, ctx: &Context) -> Result<Action, 
     ctx.health.metrics.count("ok");
     ctx.health.metrics.writes.inc_by(u64::from(writes));
     let next = if ready || v.shutdown {
-        RESYNC
+        ctx.resync
     } else {
         CONVERGING
     };
@@ -419,7 +419,7 @@ pub async fn pdb_supported(client: &Client) -> bool {
     }
 }
 
-pub async fn run(client: Client, defaults: Defaults, health: Arc<Health>) {
+pub async fn run(client: Client, defaults: Defaults, health: Arc<Health>, resync: Duration) {
     let pdb_supported = pdb_supported(&client).await;
     if !pdb_supported {
         tracing::warn!(
@@ -439,6 +439,7 @@ pub async fn run(client: Client, defaults: Defaults, health: Arc<Health>) {
             },
         ),
         health,
+        resync,
     });
     let owned = watcher::Config::default().labels(&format!(
         "{}={}",

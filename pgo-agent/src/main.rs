@@ -58,6 +58,9 @@ struct RunArgs {
         default_value = "localhost/pgo-postgres:15"
     )]
     postgres_15_image: String,
+    /// Seconds between looks at an unchanged cluster.
+    #[arg(long, env = "PGO_RESYNC_SECONDS", default_value_t = 300)]
+    resync_seconds: u64,
 }
 
 #[tokio::main]
@@ -98,12 +101,13 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
     health.live.store(true, Ordering::Relaxed);
     health.ready.store(true, Ordering::Relaxed);
 
+    let resync = Duration::from_secs(args.resync_seconds.max(1));
     let defaults = validate::Defaults {
         postgres_images: [(15, args.postgres_15_image)].into(),
     };
     if !args.leader_elect {
         health.metrics.leader.set(1);
-        controller::run(client, defaults, health).await;
+        controller::run(client, defaults, health, resync).await;
         return Ok(());
     }
     let elector = leader::Elector::new(
@@ -118,7 +122,7 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
     tracing::info!(identity = %args.identity, "leading");
     health.metrics.leader.set(1);
     tokio::select! {
-        _ = controller::run(client, defaults, health.clone()) => Ok(()),
+        _ = controller::run(client, defaults, health.clone(), resync) => Ok(()),
         _ = elector.hold() => {
             tracing::error!("lost the leader lease; exiting so that only one replica reconciles");
             std::process::exit(1);

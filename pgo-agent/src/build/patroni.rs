@@ -131,10 +131,11 @@ pub fn set_yaml(v: &ValidatedCluster, set: &InstanceSet) -> String {
     let config = json!({
         "scope": names::patroni_scope(&v.name),
         "kubernetes": {
+            // Patroni finds its members by these labels plus `scope_label=<scope>`.
             "labels": {
                 labels::CLUSTER: v.name,
-                labels::PATRONI: names::patroni_scope(&v.name),
             },
+            "scope_label": labels::PATRONI,
             "role_label": labels::ROLE,
             "use_endpoints": true,
             "ports": [{"name": "postgres", "port": v.port}],
@@ -285,6 +286,8 @@ mod tests {
         let parsed: Value = serde_yaml::from_str(&yaml).unwrap();
         assert_eq!(parsed["scope"], "hippo-ha");
         assert_eq!(parsed["kubernetes"]["role_label"], labels::ROLE);
+        // Without it Patroni selects `cluster-name=...`, which no pod has: no members.
+        assert_eq!(parsed["kubernetes"]["scope_label"], labels::PATRONI);
         assert_eq!(parsed["kubernetes"]["use_endpoints"], true);
         assert_eq!(parsed["postgresql"]["data_dir"], "/pgdata/pg15");
         assert_eq!(
