@@ -219,7 +219,7 @@ pub fn user_table(u: &UserView) -> String {
 
 pub fn backup_table(b: &BackupView) -> String {
     let mut out = String::new();
-    if !b.configured {
+    if !b.configured || b.backups.is_empty() {
         notes(&mut out, &b.notes);
         return out;
     }
