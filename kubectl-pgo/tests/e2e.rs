@@ -932,6 +932,47 @@ fn works_as_a_kubectl_plugin() {
         .stdout_has("PostgresCluster hippo");
 }
 
+#[test]
+fn show_reads_patroni_from_real_pods_when_an_agent_runs() {
+    let Some(bed) = bed("live") else { return };
+    let run = bed.pgo(&["version", "-o", "json"]);
+    let v: Value = serde_json::from_str(&run.ok().stdout).unwrap();
+    if v["agents"].as_array().is_none_or(|a| a.is_empty()) {
+        eprintln!("skipped: no pgo-agent Deployment in the bed, so no Postgres pods");
+        return;
+    }
+    let run = bed.pgo(&[
+        "create",
+        "cluster",
+        "hippo",
+        "--replicas",
+        "2",
+        "--no-backups",
+        "--wait",
+        "--timeout",
+        "4m",
+    ]);
+    run.ok().stdout_has("created and Ready");
+    let run = bed.pgo(&["show", "hippo", "-o", "json"]);
+    let view: Value = serde_json::from_str(&run.ok().stdout).unwrap();
+    assert_eq!(view["source"], "patroni", "{view:#}");
+    let instances = view["instances"].as_array().unwrap();
+    assert_eq!(instances.len(), 2, "{view:#}");
+    let primary = instances
+        .iter()
+        .find(|i| i["role"] == "primary")
+        .expect("a primary");
+    assert_eq!(primary["ready"], "true");
+    assert!(primary["timeline"].as_i64().is_some(), "{view:#}");
+    assert_eq!(view["primary"], primary["pod"]);
+    bed.pgo(&["show", "hippo"])
+        .ok()
+        .stdout_has("primary")
+        .stdout_has("AllInstancesReady");
+    let ha = bed.pgo(&["show", "ha", "hippo"]);
+    ha.ok().stdout_has("Leader").stdout_has("Replica");
+}
+
 // ---------------------------------------------------------------------------------------------
 // The wizard, through a real terminal (tmux).
 
