@@ -955,7 +955,10 @@ fn show_reads_patroni_from_real_pods_when_an_agent_runs() {
     run.ok().stdout_has("created and Ready");
     let run = bed.pgo(&["show", "hippo", "-o", "json"]);
     let view: Value = serde_json::from_str(&run.ok().stdout).unwrap();
-    assert_eq!(view["source"], "patroni", "{view:#}");
+    assert!(
+        view["source"] == "patroni" || view["source"] == "patronictl",
+        "Patroni's view expected: {view:#}"
+    );
     let instances = view["instances"].as_array().unwrap();
     assert_eq!(instances.len(), 2, "{view:#}");
     let primary = instances

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use clap::Subcommand;
-use k8s_openapi::api::core::v1::{Pod, Secret};
+use k8s_openapi::api::core::v1::{Endpoints, Pod, Secret};
 use kube::{Api, ResourceExt};
 use pgo_api::names::{self, labels};
 use pgo_api::PostgresCluster;
@@ -21,7 +21,9 @@ use crate::exec::{self, ExecError};
 
 pub const LONG_ABOUT: &str = "Show a cluster.\n\n\
 `show NAME` lists the instances (pod, set, role, readiness, lag, timeline, state) from Patroni \
-and the pods, and the cluster's conditions. When no pod answers, it shows what the status says.\n\
+and the pods, and the cluster's conditions. Patroni's view comes from its records on the pods (what \
+`patronictl list` reads), else from `patronictl list` run in the primary; when neither answers, \
+it shows what the cluster status says.\n\
 `show ha NAME` is Patroni's view only. `show user USER -c NAME` prints a user's connection \
 info (secrets masked unless --show-connection-info). `show backup NAME` lists pgBackRest backups.\n\n\
 Examples:\n  kubectl pgo show hippo\n  kubectl pgo show ha hippo\n  \
@@ -222,7 +224,8 @@ pub struct ClusterView {
     pub shutdown: bool,
     pub instances: Vec<InstanceRow>,
     pub conditions: Vec<ConditionRow>,
-    /// Where the instance rows come from: `patroni`, `pods` or `status`.
+    /// Where the instance rows come from: `patroni` (its DCS records on the pods), `patronictl`,
+    /// `pods` or `status`.
     pub source: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
@@ -276,9 +279,14 @@ struct PatroniPodStatus {
     xlog_location: Option<i64>,
 }
 
-/// Patroni's view from the members' `status` annotations, for when `patronictl` cannot answer.
-/// The lag is the leader's WAL position minus the member's, in MB as patronictl prints it.
-pub fn members_from_annotations(cluster: &str, pods: &[PodInfo]) -> Vec<PatroniMember> {
+/// Patroni's view from its Kubernetes DCS records: each member's `status` annotation, and the
+/// leader's `optime` on the `<cluster>-ha` Endpoints. These are what `patronictl list` itself
+/// reads; the lag is the leader's optime minus the member's WAL position, in MB, as it prints.
+pub fn members_from_annotations(
+    cluster: &str,
+    pods: &[PodInfo],
+    leader_optime: Option<i64>,
+) -> Vec<PatroniMember> {
     let parsed: Vec<(&PodInfo, PatroniPodStatus)> = pods
         .iter()
         .filter_map(|p| {
@@ -287,10 +295,12 @@ pub fn members_from_annotations(cluster: &str, pods: &[PodInfo]) -> Vec<PatroniM
         })
         .collect();
     let is_leader = |role: &str| matches!(role, "master" | "primary" | "standby_leader");
-    let leader_wal = parsed
-        .iter()
-        .find(|(_, s)| is_leader(&s.role))
-        .and_then(|(_, s)| s.xlog_location);
+    let leader_wal = leader_optime.or_else(|| {
+        parsed
+            .iter()
+            .find(|(_, s)| is_leader(&s.role))
+            .and_then(|(_, s)| s.xlog_location)
+    });
     parsed
         .into_iter()
         .map(|(p, s)| {
@@ -465,28 +475,55 @@ async fn patronictl(ctx: &Ctx, name: &str, pods: &[Pod]) -> Result<Vec<PatroniMe
     parse_patroni(&out).map_err(|e| e.to_string())
 }
 
-/// Patroni's members: from `patronictl list`, else from the pods' Patroni annotations (with a
-/// note saying why), else `Err` with the reason.
+/// The leader's WAL position, from the `optime` annotation of Patroni's `<cluster>-ha` Endpoints.
+async fn leader_optime(ctx: &Ctx, name: &str) -> Option<i64> {
+    let api: Api<Endpoints> = Api::namespaced(ctx.client.clone(), &ctx.namespace);
+    let ep = api.get_opt(&names::patroni_scope(name)).await.ok()??;
+    ep.annotations().get("optime")?.parse().ok()
+}
+
+/// Where Patroni's view comes from, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Prefer {
+    /// Its DCS records on the pods (no exec: what `show` uses, to stay fast).
+    Dcs,
+    /// `patronictl list` in the primary (what `show ha` uses).
+    Patronictl,
+}
+
+/// Patroni's members from the preferred source, else the other one (with a note saying why),
+/// else `Err` with the reasons.
 async fn read_patroni(
     ctx: &Ctx,
     name: &str,
     pods: &[Pod],
+    optime: Option<i64>,
+    prefer: Prefer,
     notes: &mut Vec<String>,
-) -> Result<Vec<PatroniMember>, String> {
+) -> Result<(Vec<PatroniMember>, &'static str), String> {
+    let infos: Vec<PodInfo> = pods.iter().map(PodInfo::from_pod).collect();
+    let from_dcs = || members_from_annotations(name, &infos, optime);
+    if prefer == Prefer::Dcs {
+        let members = from_dcs();
+        if !members.is_empty() {
+            return Ok((members, "patroni"));
+        }
+    }
     let why = match patronictl(ctx, name, pods).await {
-        Ok(members) if !members.is_empty() => return Ok(members),
+        Ok(members) if !members.is_empty() => return Ok((members, "patronictl")),
         Ok(_) => format!("`{}` listed no members", PATRONICTL_LIST.join(" ")),
         Err(e) => e,
     };
-    let infos: Vec<PodInfo> = pods.iter().map(PodInfo::from_pod).collect();
-    let members = members_from_annotations(name, &infos);
-    if members.is_empty() {
-        return Err(why);
+    if prefer == Prefer::Patronictl {
+        let members = from_dcs();
+        if !members.is_empty() {
+            notes.push(format!(
+                "{why}; Patroni's view was read from its status annotations on the pods"
+            ));
+            return Ok((members, "patroni"));
+        }
     }
-    notes.push(format!(
-        "{why}; Patroni's view was read from its status annotations on the pods"
-    ));
-    Ok(members)
+    Err(why)
 }
 
 async fn show_cluster(ctx: &Ctx, name: &str) -> Result<ClusterView, Error> {
@@ -494,26 +531,31 @@ async fn show_cluster(ctx: &Ctx, name: &str) -> Result<ClusterView, Error> {
         name: name.into(),
         source,
     };
-    let pc = ctx.get_cluster(name).await.map_err(api)?;
-    let pods = exec::cluster_pods(ctx, name).await.map_err(api)?;
+    // Independent reads, at once: the cluster, its pods and Patroni's leader record.
+    let (pc, pods, optime) = tokio::join!(
+        ctx.get_cluster(name),
+        exec::cluster_pods(ctx, name),
+        leader_optime(ctx, name)
+    );
+    let pc = pc.map_err(api)?;
+    let pods = pods.map_err(api)?;
     let infos: Vec<PodInfo> = pods.iter().map(PodInfo::from_pod).collect();
     let mut notes = Vec::new();
-    let members = match read_patroni(ctx, name, &pods, &mut notes).await {
-        Ok(m) => Some(m),
-        Err(why) => {
-            notes.push(format!(
-                "Patroni could not be asked ({why}); showing what the cluster status says"
-            ));
-            None
-        }
-    };
-    Ok(cluster_view(
-        &pc,
-        &ctx.namespace,
-        &infos,
-        members.as_deref(),
-        notes,
-    ))
+    let (members, source) =
+        match read_patroni(ctx, name, &pods, optime, Prefer::Dcs, &mut notes).await {
+            Ok((m, source)) => (Some(m), Some(source)),
+            Err(why) => {
+                notes.push(format!(
+                    "Patroni could not be asked ({why}); showing what the cluster status says"
+                ));
+                (None, None)
+            }
+        };
+    let mut view = cluster_view(&pc, &ctx.namespace, &infos, members.as_deref(), notes);
+    if let Some(source) = source {
+        view.source = source.into();
+    }
+    Ok(view)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -536,7 +578,8 @@ async fn show_ha(ctx: &Ctx, name: &str) -> Result<HaView, Error> {
     ctx.get_cluster(name).await.map_err(api)?;
     let pods = exec::cluster_pods(ctx, name).await.map_err(api)?;
     let mut notes = Vec::new();
-    let members = read_patroni(ctx, name, &pods, &mut notes)
+    let optime = leader_optime(ctx, name).await;
+    let (members, _) = read_patroni(ctx, name, &pods, optime, Prefer::Patronictl, &mut notes)
         .await
         .map_err(|why| Error::Patroni {
             name: name.into(),
@@ -990,7 +1033,7 @@ pub(crate) mod tests {
         starting.patroni_status =
             Some(r#"{"state":"stopped","role":"uninitialized","version":"3.0.2"}"#.into());
         let members =
-            members_from_annotations("hippo", &[leader, replica, starting, pod("x", false)]);
+            members_from_annotations("hippo", &[leader, replica, starting, pod("x", false)], None);
         assert_eq!(members.len(), 3);
         assert_eq!(members[0].role, "Leader");
         assert_eq!(members[0].lag(), None);
@@ -1000,6 +1043,12 @@ pub(crate) mod tests {
         assert_eq!(members[2].state, "stopped");
         assert_eq!(members[2].lag().as_deref(), Some("unknown"));
         assert_eq!(members[0].cluster, "hippo-ha");
+        // The leader record's optime wins over the leader's own status, as in patronictl.
+        let mut replica = pod("r", true);
+        replica.patroni_status =
+            Some(r#"{"state":"streaming","role":"replica","xlog_location":0}"#.into());
+        let members = members_from_annotations("hippo", &[replica], Some(3 * 1024 * 1024));
+        assert_eq!(members[0].lag().as_deref(), Some("3 MB"));
     }
 
     #[test]
