@@ -161,7 +161,9 @@ async fn in_database(
     let current = read
         .patroni_annotation("config")
         .and_then(|c| serde_json::from_str::<serde_json::Value>(c).ok());
-    if current.as_ref().map(canonical) != Some(canonical(&desired)) {
+    // Before Patroni has initialized the DCS, its bootstrap section is still being applied.
+    let initialized = read.patroni_annotation("initialize").is_some();
+    if initialized && current.as_ref().map(canonical) != Some(canonical(&desired)) {
         match exec::replace_dcs_config(client, ns, &pod, &desired).await {
             Ok(()) => tracing::info!(cluster = %v.name, "replaced Patroni dynamic configuration"),
             Err(e) => {
@@ -297,12 +299,23 @@ async fn cleanup(pc: &PostgresCluster, ctx: &Context) -> Result<Action, Error> {
         source,
     };
     let sts: Api<StatefulSet> = Api::namespaced(ctx.client.clone(), &ns);
-    sts.delete_collection(&DeleteParams::background(), &ListParams::default().labels(&build::cluster_selector(&name)))
-        .await
-        .map_err(cleanup_err)?;
+    sts.delete_collection(
+        &DeleteParams::background(),
+        &ListParams::default().labels(&build::cluster_selector(&name)),
+    )
+    .await
+    .map_err(cleanup_err)?;
     let pods: Api<Pod> = Api::namespaced(ctx.client.clone(), &ns);
+    let instance_pods =
+        ListParams::default().labels(&format!("{}={name},{}", labels::CLUSTER, labels::DATA));
     let deadline = Instant::now() + Duration::from_secs(90);
-    while !pods.list(&by_cluster.clone().labels(labels::DATA)).await.map_err(cleanup_err)?.items.is_empty() {
+    while !pods
+        .list(&instance_pods)
+        .await
+        .map_err(cleanup_err)?
+        .items
+        .is_empty()
+    {
         if Instant::now() > deadline {
             // The error keeps the finalizer; the next attempt continues from here.
             return Err(Error::CleanupPending { name });
@@ -370,7 +383,7 @@ async fn reconcile_inner(pc: &PostgresCluster, ctx: &Context) -> Result<Action, 
         ctx.health.metrics.count("paused");
         let writes = patch_status(ctx, pc, status).await?;
         ctx.health.metrics.writes.inc_by(u64::from(writes));
-            return Ok(Action::requeue(ctx.resync));
+        return Ok(Action::requeue(ctx.resync));
     }
 
     let material = credentials::ensure(&v, &read.existing_secrets(&v.name))?;
