@@ -214,7 +214,8 @@ pub fn classify(e: kube::Error, server: &str, kind: &str, name: &str, namespace:
     match e {
         kube::Error::Api(status) => {
             let code = status.code;
-            if status.is_not_found() {
+            // A bare "404 page not found" (not a Status) means the API path itself is missing.
+            if status.is_not_found() || code == 404 {
                 // A missing object names itself in the details; a missing resource type does not.
                 let named = status.details.as_ref().is_some_and(|d| !d.name.is_empty());
                 if named || status.message.contains(name) && !name.is_empty() {
@@ -382,6 +383,23 @@ mod tests {
             msg.starts_with("PostgresCluster \"nope\" not found in namespace \"team-a\""),
             "{msg}"
         );
+    }
+
+    #[test]
+    fn a_bare_404_page_means_the_crd_is_missing() {
+        let status = Status::failure(
+            "Failed to parse error data: 404 page not found",
+            "Failed to parse error data",
+        )
+        .with_code(404);
+        let err = classify(
+            kube::Error::Api(status.boxed()),
+            "s",
+            "PostgresCluster",
+            "bench",
+            "ns",
+        );
+        assert!(matches!(err, ApiError::CrdMissing), "{err}");
     }
 
     #[test]
