@@ -27,6 +27,22 @@ pub fn dns_label(value: &str, max: usize) -> Result<(), String> {
     Ok(())
 }
 
+/// A DNS-1123 subdomain (StorageClass names): dot-separated labels, at most 253 characters.
+pub fn dns_subdomain(value: &str) -> Result<(), String> {
+    if value.len() > 253 {
+        return Err(format!(
+            "is {} characters long; the limit is 253",
+            value.len()
+        ));
+    }
+    value
+        .split('.')
+        .try_for_each(|label| dns_label(label, 63))
+        .map_err(|_| {
+            "must be lowercase letters, digits, '-' and '.', each part starting and ending with a letter or digit".into()
+        })
+}
+
 /// A Kubernetes resource quantity (`1Gi`, `500m`, `2`, `1.5G`, `1e3`); returns its value.
 pub fn quantity(value: &str) -> Result<f64, String> {
     let s = value.trim();
@@ -139,6 +155,14 @@ mod tests {
         assert!(dns_label("instance-set-name", 15)
             .unwrap_err()
             .contains("limit is 15"));
+    }
+
+    #[test]
+    fn subdomains() {
+        assert!(dns_subdomain("fast.ssd.example.com").is_ok());
+        assert!(dns_subdomain("local-path").is_ok());
+        assert!(dns_subdomain("bad..name").is_err());
+        assert!(dns_subdomain("Upper").is_err());
     }
 
     #[test]

@@ -61,7 +61,7 @@ pub fn run(args: &ClusterArgs, namespace: Option<&str>) -> Result<Option<Validat
         "StorageClass (empty for the default)",
         args.storage_class.as_deref().unwrap_or(""),
         true,
-        |v| validate::dns_label(v, 253),
+        validate::dns_subdomain,
     )?;
     let user = ask(
         &theme,

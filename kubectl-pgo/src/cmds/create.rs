@@ -262,7 +262,7 @@ pub fn validate(args: &ClusterArgs) -> Result<ValidatedCluster, Error> {
         validate::positive_quantity(&args.storage_size).map(drop),
     );
     if let Some(class) = &args.storage_class {
-        check("--storage-class", class, validate::dns_label(class, 253));
+        check("--storage-class", class, validate::dns_subdomain(class));
     }
     if let Some(cpu) = &args.cpu {
         check("--cpu", cpu, validate::positive_quantity(cpu).map(drop));

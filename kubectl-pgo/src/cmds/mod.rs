@@ -57,7 +57,7 @@ pub fn confirm(question: &str, yes: bool, flag_hint: &str) -> Result<bool, Confi
 #[derive(Debug, thiserror::Error)]
 pub enum ConfirmError {
     #[error(
-        "refusing to ask for confirmation without a terminal: re-run with --yes to confirm: {0}"
+        "this needs a confirmation and there is no terminal to ask on: re-run with --yes to confirm, e.g. `{0}`"
     )]
     NotInteractive(String),
     #[error("cannot read the answer: {0}")]
