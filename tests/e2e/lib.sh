@@ -28,7 +28,9 @@ run_test() {
     local name=$1 fn=$2 t0
     t0=$(now)
     log "=== $name"
-    if ( set -euo pipefail; "$fn" ); then
+    # Not inside `if`: bash ignores `set -e` in a condition, and a failed check must stop the test.
+    ( set -euo pipefail; "$fn" )
+    if (($? == 0)); then
         E2E_PASSED=$((E2E_PASSED + 1))
         log "--- PASS $name ($(elapsed "$t0")s)"
     else
