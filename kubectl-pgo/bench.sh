@@ -61,6 +61,9 @@ if [[ -n "${PGO_BED_KUBECONFIG:-}" ]]; then
     "$BIN" "${K[@]}" -n "$NS" show bench | sed 's/^/    /'
     bench "show bench (bed)" 200 "$BIN" "${K[@]}" -n "$NS" show bench
     bench "show bench -o json (bed)" 200 "$BIN" "${K[@]}" -n "$NS" show bench -o json
+    # `show ha` execs `patronictl list` in the primary: Python and the exec dominate.
+    "$BIN" "${K[@]}" -n "$NS" show ha bench >/dev/null 2>&1 &&
+        bench "show ha bench (bed, exec patronictl)" 1000 "$BIN" "${K[@]}" -n "$NS" show ha bench
     "$BIN" "${K[@]}" -n "$NS" delete bench --yes >/dev/null
     kubectl "${K[@]}" delete namespace "$NS" --wait=false >/dev/null 2>&1 || true
 else
