@@ -974,6 +974,27 @@ fn show_reads_patroni_from_real_pods_when_an_agent_runs() {
         .stdout_has("AllInstancesReady");
     let ha = bed.pgo(&["show", "ha", "hippo"]);
     ha.ok().stdout_has("Leader").stdout_has("Replica");
+
+    // A switchover to the replica's instance moves the primary there.
+    let replica = instances.iter().find(|i| i["role"] != "primary").unwrap()["pod"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let instance = replica.trim_end_matches("-0");
+    bed.pgo(&["switchover", "hippo", "--to", instance]).ok();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let view: Value =
+            serde_json::from_str(&bed.pgo(&["show", "hippo", "-o", "json"]).ok().stdout).unwrap();
+        if view["primary"] == replica.as_str() {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the primary did not move to {replica}: {view:#}"
+        );
+        std::thread::sleep(Duration::from_secs(2));
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
