@@ -119,13 +119,22 @@ pub async fn run(args: Args, global: &GlobalArgs) -> Result<Change, Error> {
         source,
     };
     let ctx = Ctx::connect(global, None).await.map_err(api)?;
-    let live = ctx.get_cluster(&args.name).await.map_err(api)?;
-    let (index, set) = pick_set(&live, args.instance_set.as_deref())?;
-    let before = live.spec.instances[index].replicas.unwrap_or(1);
-    let fields = patch(&live, index, &set, replicas, instances_is_list_map());
-    let object = apply::apply(&ctx, &live, fields, &[], args.apply.force_conflicts)
-        .await
-        .map_err(api)?;
+    let list_map = instances_is_list_map();
+    // The whole-list patch carries a resourceVersion, and the agent bumps it with every status
+    // write: re-read and retry when the object moved underneath, as kubectl edit does.
+    let mut attempt = 0;
+    let (object, set, before) = loop {
+        attempt += 1;
+        let live = ctx.get_cluster(&args.name).await.map_err(api)?;
+        let (index, set) = pick_set(&live, args.instance_set.as_deref())?;
+        let before = live.spec.instances[index].replicas.unwrap_or(1);
+        let fields = patch(&live, index, &set, replicas, list_map);
+        match apply::apply(&ctx, &live, fields, &[], args.apply.force_conflicts).await {
+            Ok(object) => break (object, set, before),
+            Err(ApiError::Changed { .. }) if attempt < 5 => continue,
+            Err(e) => return Err(api(e)),
+        }
+    };
     Ok(Change {
         message: format!(
             "postgrescluster/{} scaled: instance set {set} from {before} to {replicas} replicas",
