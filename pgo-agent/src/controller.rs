@@ -8,11 +8,11 @@ use std::time::{Duration, Instant};
 use futures::StreamExt;
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::{ConfigMap, Endpoints, Pod, Service};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{MicroTime, ObjectMeta, Time};
 use k8s_openapi::jiff::Timestamp;
-use kube::api::{DeleteParams, ListParams, Patch, PatchParams};
+use kube::api::{DeleteParams, ListParams, Patch, PatchParams, PostParams};
 use kube::runtime::controller::Action;
-use kube::runtime::events::{Event, EventType, Recorder, Reporter};
+use kube::runtime::events::EventType;
 use kube::runtime::finalizer::{finalizer, Event as FinalizerEvent};
 use kube::runtime::reflector::ObjectRef;
 use kube::runtime::{watcher, Controller};
@@ -55,7 +55,8 @@ pub struct Context {
     pub defaults: Defaults,
     pub pdb_supported: bool,
     pub cache: ApplyCache,
-    pub recorder: Recorder,
+    /// This agent's name in Events it reports.
+    pub instance: String,
     pub health: Arc<Health>,
     /// How often an unchanged cluster is looked at again.
     pub resync: Duration,
@@ -68,6 +69,8 @@ fn now() -> Time {
     Time(Timestamp::now())
 }
 
+/// Records an Event on the cluster. Each call creates one: callers publish on changes only,
+/// and a changed message must not be folded into an older Event's count.
 async fn publish(
     ctx: &Context,
     pc: &PostgresCluster,
@@ -75,14 +78,29 @@ async fn publish(
     reason: &str,
     note: String,
 ) {
-    let ev = Event {
-        type_,
-        reason: reason.into(),
-        note: Some(note),
-        action: "Reconcile".into(),
-        secondary: None,
+    let ns = pc.namespace().unwrap_or_default();
+    let ev = k8s_openapi::api::events::v1::Event {
+        metadata: ObjectMeta {
+            generate_name: Some(format!("{}.", pc.name_any())),
+            namespace: Some(ns.clone()),
+            ..Default::default()
+        },
+        event_time: Some(MicroTime(Timestamp::now())),
+        type_: Some(match type_ {
+            EventType::Normal => "Normal".into(),
+            EventType::Warning => "Warning".into(),
+        }),
+        reason: Some(reason.into()),
+        action: Some("Reconcile".into()),
+        // Kubernetes caps an Event's note at 1 kB.
+        note: Some(note.chars().take(1000).collect()),
+        regarding: Some(pc.object_ref(&())),
+        reporting_controller: Some(names::AGENT_MANAGER.into()),
+        reporting_instance: Some(ctx.instance.clone()),
+        ..Default::default()
     };
-    if let Err(e) = ctx.recorder.publish(&ev, &pc.object_ref(&())).await {
+    let api: Api<k8s_openapi::api::events::v1::Event> = Api::namespaced(ctx.client.clone(), &ns);
+    if let Err(e) = api.create(&PostParams::default(), &ev).await {
         tracing::warn!(error = %e, "failed to publish event");
     }
 }
@@ -444,13 +462,7 @@ pub async fn run(client: Client, defaults: Defaults, health: Arc<Health>, resync
         defaults,
         pdb_supported,
         cache: ApplyCache::default(),
-        recorder: Recorder::new(
-            client.clone(),
-            Reporter {
-                controller: names::AGENT_MANAGER.into(),
-                instance: std::env::var("POD_NAME").ok(),
-            },
-        ),
+        instance: std::env::var("POD_NAME").unwrap_or_else(|_| names::AGENT_MANAGER.into()),
         health,
         resync,
     });

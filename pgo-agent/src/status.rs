@@ -8,6 +8,8 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{Condition, Time};
 use pgo_api::names::labels;
 use pgo_api::{PatroniStatus, PostgresClusterStatus, PostgresInstanceSetStatus};
 
+use k8s_openapi::api::apps::v1::StatefulSet;
+
 use crate::apply::Applied;
 use crate::build::InstancePlan;
 use crate::observe::{pod_is_ready, ReadState};
@@ -61,6 +63,14 @@ fn condition(
     }
 }
 
+fn set_of(sts: &StatefulSet) -> Option<&str> {
+    sts.metadata
+        .labels
+        .as_ref()?
+        .get(labels::INSTANCE_SET)
+        .map(String::as_str)
+}
+
 pub fn compute(input: &Input) -> PostgresClusterStatus {
     let prev = input.previous.cloned().unwrap_or_default();
     let c = |type_: &str, ok: bool, reason: &str, message: String| {
@@ -106,44 +116,47 @@ pub fn compute(input: &Input) -> PostgresClusterStatus {
         )
     });
 
-    // Instance sets, from the StatefulSets that were applied.
-    let (mut want, mut ready) = (0, 0);
-    let instances = if let Some((applied, plan)) = input.applied {
-        let mut by_set: BTreeMap<&str, PostgresInstanceSetStatus> = plan
-            .keys()
-            .map(|s| {
-                (
-                    s.as_str(),
-                    PostgresInstanceSetStatus {
-                        name: s.clone(),
-                        ..Default::default()
-                    },
-                )
-            })
-            .collect();
-        for sts in &applied.stateful_sets {
-            let set = sts
-                .metadata
-                .labels
-                .as_ref()
-                .and_then(|l| l.get(labels::INSTANCE_SET))
-                .map(String::as_str)
-                .unwrap_or_default();
-            let Some(entry) = by_set.get_mut(set) else {
-                continue;
-            };
-            let st = sts.status.clone().unwrap_or_default();
-            let desired_replicas = sts.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
-            entry.replicas += st.replicas;
-            entry.ready_replicas += st.ready_replicas.unwrap_or(0);
-            entry.updated_replicas += st.updated_replicas.unwrap_or(0);
-            want += desired_replicas;
+    // Instance sets: from the StatefulSets that were applied or, when nothing was applied
+    // (invalid or paused spec), from those that exist.
+    let (sets, stateful_sets): (Vec<String>, Vec<&StatefulSet>) = match input.applied {
+        Some((applied, plan)) => (
+            plan.keys().cloned().collect(),
+            applied.stateful_sets.iter().collect(),
+        ),
+        None => {
+            let existing: Vec<&StatefulSet> = input.read.stateful_sets.values().collect();
+            let mut sets: Vec<String> = existing
+                .iter()
+                .filter_map(|s| set_of(s).map(String::from))
+                .collect();
+            (sets, existing)
         }
-        ready = by_set.values().map(|s| s.ready_replicas).sum::<i32>();
-        by_set.into_values().collect()
-    } else {
-        prev.instances.clone()
     };
+    let mut by_set: BTreeMap<String, PostgresInstanceSetStatus> = sets
+        .into_iter()
+        .map(|name| {
+            (
+                name.clone(),
+                PostgresInstanceSetStatus {
+                    name,
+                    ..Default::default()
+                },
+            )
+        })
+        .collect();
+    let (mut want, mut ready) = (0, 0);
+    for sts in stateful_sets {
+        let Some(entry) = set_of(sts).and_then(|set| by_set.get_mut(set)) else {
+            continue;
+        };
+        let st = sts.status.clone().unwrap_or_default();
+        entry.replicas += st.replicas;
+        entry.ready_replicas += st.ready_replicas.unwrap_or(0);
+        entry.updated_replicas += st.updated_replicas.unwrap_or(0);
+        want += sts.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
+        ready += st.ready_replicas.unwrap_or(0);
+    }
+    let instances: Vec<PostgresInstanceSetStatus> = by_set.into_values().collect();
 
     let primary = input.read.primary_pod();
     let primary_name = primary.and_then(|p| p.metadata.name.clone());

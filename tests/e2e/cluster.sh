@@ -199,6 +199,8 @@ test_invalid_specs_are_reported_and_nothing_is_deleted() {
     }
     local good
     good=$(kc get postgrescluster "$CLUSTER" -o json | jq -c '{spec: .spec}')
+    # Whatever happens, leave the valid spec behind for the tests that follow.
+    trap 'kubectl -n "$NS" patch postgrescluster "$CLUSTER" --type=merge -p "$good" >/dev/null' EXIT
     check_invalid '[{"op":"replace","path":"/spec/instances/0/replicas","value":-1}]' 'spec.instances[0].replicas'
     kc patch postgrescluster "$CLUSTER" --type=merge -p "$good" >/dev/null
     check_invalid '[{"op":"replace","path":"/spec/patroni/switchover/targetInstance","value":"hippo-nosuchset-abcd"}]' 'spec.patroni.switchover.targetInstance'
