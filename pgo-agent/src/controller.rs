@@ -81,7 +81,13 @@ async fn publish(
     let ns = pc.namespace().unwrap_or_default();
     let ev = k8s_openapi::api::events::v1::Event {
         metadata: ObjectMeta {
-            generate_name: Some(format!("{}.", pc.name_any())),
+            // As kubectl names Events: the object's name and a unique suffix. (The 1.20 events
+            // API rejects a generateName ending in '.'.)
+            name: Some(format!(
+                "{}.{:x}",
+                pc.name_any(),
+                Timestamp::now().as_nanosecond()
+            )),
             namespace: Some(ns.clone()),
             ..Default::default()
         },

@@ -125,7 +125,7 @@ pub fn compute(input: &Input) -> PostgresClusterStatus {
         ),
         None => {
             let existing: Vec<&StatefulSet> = input.read.stateful_sets.values().collect();
-            let mut sets: Vec<String> = existing
+            let sets: Vec<String> = existing
                 .iter()
                 .filter_map(|s| set_of(s).map(String::from))
                 .collect();

@@ -255,6 +255,8 @@ test_delete_removes_everything_it_owned() {
 }
 
 main() {
+    # A namespace left by an earlier run may still be terminating.
+    kubectl wait --for=delete "namespace/$NS" --timeout=180s >/dev/null 2>&1 || true
     kubectl create namespace "$NS" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
     run_test "hippo becomes a writable primary" test_hippo_becomes_a_writable_primary
     run_test "client connects with TLS using only the Secret" test_client_connects_with_tls_using_only_the_secret
