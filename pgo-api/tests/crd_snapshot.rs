@@ -42,5 +42,8 @@ fn every_crd_field_has_a_description() {
     for top in ["spec", "status"] {
         walk(top, &schema[top], &mut missing);
     }
-    assert!(missing.is_empty(), "fields without a description: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "fields without a description: {missing:?}"
+    );
 }
