@@ -126,6 +126,21 @@ pub async fn read(
         get_opt::<Secret>(c, ns, names::ROOT_CA_SECRET),
         get_opt::<Endpoints>(c, ns, &patroni_config),
     )?;
+    // A user's Secret may exist without our labels (written by hand, or by another tool before
+    // this cluster existed): its password is kept, so look it up by name too.
+    let mut secrets = secrets;
+    let users: Vec<String> = match &pc.spec.users {
+        None => vec![name.clone()],
+        Some(list) => list.iter().map(|u| u.name.clone()).collect(),
+    };
+    for user in users {
+        let secret_name = names::user_secret(n, &user);
+        if !secrets.contains_key(&secret_name) {
+            if let Some(s) = get_opt::<Secret>(c, ns, &secret_name).await? {
+                secrets.insert(secret_name, s);
+            }
+        }
+    }
     let pdbs = if pdb_supported {
         list::<PodDisruptionBudget>(c, ns, n).await?
     } else {
@@ -192,10 +207,16 @@ impl ReadState {
 
     /// The Secrets credentials are kept from.
     pub fn existing_secrets(&self, cluster: &str) -> Existing {
+        let prefix = names::user_secret(cluster, "");
         let users = self
             .secrets
-            .values()
-            .filter_map(|s| Some((label(&s.metadata, labels::PGUSER)?.to_string(), s.clone())))
+            .iter()
+            .filter_map(|(name, s)| {
+                let user = label(&s.metadata, labels::PGUSER)
+                    .map(String::from)
+                    .or_else(|| name.strip_prefix(&prefix).map(String::from))?;
+                Some((user, s.clone()))
+            })
             .collect();
         Existing {
             root_ca: self.root_ca.clone(),

@@ -197,7 +197,7 @@ test_invalid_specs_are_reported_and_nothing_is_deleted() {
         expect_eq "statefulsets kept" "$(sts_count)" "$sts_before"
         expect_eq "pods kept" "$(ready_pods)" "$pods_before"
     }
-    local good
+    # Global, not local: the EXIT trap runs after this function has returned.
     good=$(kc get postgrescluster "$CLUSTER" -o json | jq -c '{spec: .spec}')
     # Whatever happens, leave the valid spec behind for the tests that follow.
     trap 'kubectl -n "$NS" patch postgrescluster "$CLUSTER" --type=merge -p "$good" >/dev/null' EXIT
