@@ -134,10 +134,11 @@ pub async fn read(
         Some(list) => list.iter().map(|u| u.name.clone()).collect(),
     };
     for user in users {
-        let secret_name = names::user_secret(n, &user);
-        if !secrets.contains_key(&secret_name) {
-            if let Some(s) = get_opt::<Secret>(c, ns, &secret_name).await? {
-                secrets.insert(secret_name, s);
+        if let std::collections::btree_map::Entry::Vacant(slot) =
+            secrets.entry(names::user_secret(n, &user))
+        {
+            if let Some(s) = get_opt::<Secret>(c, ns, slot.key()).await? {
+                slot.insert(s);
             }
         }
     }
