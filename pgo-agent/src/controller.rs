@@ -11,11 +11,12 @@ use k8s_openapi::api::core::v1::{ConfigMap, Endpoints, Pod, Service};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{MicroTime, ObjectMeta, Time};
 use k8s_openapi::jiff::Timestamp;
 use kube::api::{DeleteParams, ListParams, Patch, PatchParams, PostParams};
+use kube::core::PartialObjectMeta;
 use kube::runtime::controller::Action;
 use kube::runtime::events::EventType;
 use kube::runtime::finalizer::{finalizer, Event as FinalizerEvent};
 use kube::runtime::reflector::ObjectRef;
-use kube::runtime::{watcher, Controller};
+use kube::runtime::{reflector, watcher, Controller, WatchStreamExt};
 use kube::{Api, Client, Resource, ResourceExt};
 use pgo_api::names::{self, labels};
 use pgo_api::{PostgresCluster, PostgresClusterStatus};
@@ -472,30 +473,53 @@ pub async fn run(client: Client, defaults: Defaults, health: Arc<Health>, resync
         health,
         resync,
     });
+    // Watches keep memory small: the clusters without their managedFields, and only the
+    // metadata of owned StatefulSets and Services and of Postgres pods (labels are all we map).
     let owned = watcher::Config::default().labels(&format!(
         "{}={}",
         labels::MANAGED_BY,
         labels::MANAGED_BY_VALUE
     ));
     let pods = watcher::Config::default().labels(&format!("{},{}", labels::CLUSTER, labels::DATA));
-    Controller::new(
+    let (reader, writer) = reflector::store();
+    let clusters = watcher(
         Api::<PostgresCluster>::all(client.clone()),
         watcher::Config::default(),
     )
-    .owns(Api::<StatefulSet>::all(client.clone()), owned.clone())
-    .owns(Api::<Service>::all(client.clone()), owned)
-    .watches(Api::<Pod>::all(client.clone()), pods, |pod: Pod| {
-        let cluster = pod.labels().get(labels::CLUSTER)?.clone();
-        Some(ObjectRef::<PostgresCluster>::new(&cluster).within(&pod.namespace()?))
-    })
-    .shutdown_on_signal()
-    .run(reconcile, error_policy, ctx.clone())
-    .for_each(|result| async move {
-        if let Err(e) = result {
-            tracing::debug!(error = %e, "controller event");
-        }
-    })
-    .await;
+    .default_backoff()
+    .modify(|pc| pc.managed_fields_mut().clear())
+    .reflect(writer)
+    .touched_objects();
+    let stateful_sets = watcher(
+        Api::<PartialObjectMeta<StatefulSet>>::all(client.clone()),
+        owned.clone(),
+    )
+    .default_backoff()
+    .touched_objects();
+    let services = watcher(
+        Api::<PartialObjectMeta<Service>>::all(client.clone()),
+        owned,
+    )
+    .default_backoff()
+    .touched_objects();
+    let pod_changes = watcher(Api::<PartialObjectMeta<Pod>>::all(client.clone()), pods)
+        .default_backoff()
+        .touched_objects();
+    Controller::for_stream(clusters, reader)
+        .owns_stream(stateful_sets)
+        .owns_stream(services)
+        .watches_stream(pod_changes, |pod: PartialObjectMeta<Pod>| {
+            let cluster = pod.labels().get(labels::CLUSTER)?.clone();
+            Some(ObjectRef::<PostgresCluster>::new(&cluster).within(&pod.namespace()?))
+        })
+        .shutdown_on_signal()
+        .run(reconcile, error_policy, ctx.clone())
+        .for_each(|result| async move {
+            if let Err(e) = result {
+                tracing::debug!(error = %e, "controller event");
+            }
+        })
+        .await;
     ctx.health.ready.store(false, Ordering::Relaxed);
 }
 

@@ -63,7 +63,8 @@ struct RunArgs {
     resync_seconds: u64,
 }
 
-#[tokio::main]
+// Two workers: reconciles are I/O-bound, and each thread costs memory.
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Crd => {
