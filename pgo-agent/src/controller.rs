@@ -506,6 +506,8 @@ pub async fn run(client: Client, defaults: Defaults, health: Arc<Health>, resync
         .default_backoff()
         .touched_objects();
     Controller::for_stream(clusters, reader)
+        // Bounded: a burst of new clusters must not hold every cluster's objects in memory at once.
+        .with_config(kube::runtime::controller::Config::default().concurrency(8))
         .owns_stream(stateful_sets)
         .owns_stream(services)
         .watches_stream(pod_changes, |pod: PartialObjectMeta<Pod>| {

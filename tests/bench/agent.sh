@@ -57,6 +57,8 @@ result "apply of a 2-instance cluster until both ready" "$(elapsed "$t0") s"
 # 2. failover
 wait_until 60 "writable" app_psql "create table if not exists b (t text)"
 for round in 1 2 3; do
+    # A fair failover needs a replica that streams; a replica still rejoining cannot be promoted.
+    wait_until 120 "a streaming replica" bash -c "[[ \$(kubectl -n $NS exec \$(kubectl -n $NS get pod -l $L/cluster=bench,$L/role=master -o name) -c database -- psql -XAtc \"select count(*) from pg_stat_replication where state = 'streaming'\") == 1 ]]"
     old_ip=$(primary_ip)
     t0=$(now)
     kc delete pod -l "$L/cluster=bench,$L/role=master" --wait=false >/dev/null
