@@ -28,7 +28,7 @@ use crate::http::Health;
 use crate::observe::{self, pod_is_ready, ReadState};
 use crate::status::{self, Input};
 use crate::validate::{self, unsupported_fields, Defaults, ValidatedCluster};
-use crate::{credentials, exec};
+use crate::{backup, credentials, exec};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -72,7 +72,7 @@ fn now() -> Time {
 
 /// Records an Event on the cluster. Each call creates one: callers publish on changes only,
 /// and a changed message must not be folded into an older Event's count.
-async fn publish(
+pub(crate) async fn publish(
     ctx: &Context,
     pc: &PostgresCluster,
     type_: EventType,
@@ -374,6 +374,7 @@ async fn reconcile_inner(pc: &PostgresCluster, ctx: &Context) -> Result<Action, 
         users_revision: None,
         database_init_sql: None,
         switchover: None,
+        pgbackrest: None,
         now: now(),
     };
 
@@ -412,7 +413,10 @@ async fn reconcile_inner(pc: &PostgresCluster, ctx: &Context) -> Result<Action, 
     }
 
     let material = credentials::ensure(&v, &read.existing_secrets(&v.name))?;
-    let observed = read.observed();
+    let mut observed = read.observed();
+    let prep = backup::prepare(ctx, pc, &v, &read, &build::plan_instances(&v, &observed)).await;
+    observed.hold = prep.hold.clone();
+    observed.clone_conf = prep.clone_conf.clone();
     let desired = build::build(&v, &observed, &material, ctx.pdb_supported);
     let applied = Applier::new(&ctx.client, &ctx.cache, &v.namespace)
         .apply_desired(&desired, &read, observed.primary_instance.as_deref())
@@ -425,6 +429,9 @@ async fn reconcile_inner(pc: &PostgresCluster, ctx: &Context) -> Result<Action, 
     input.users_revision = actions.users_revision;
     input.database_init_sql = actions.database_init_sql;
     input.switchover = actions.switchover;
+    let restoring = prep.restore.as_ref().is_some_and(|r| !r.finished);
+    let outcome = backup::run(ctx, pc, &v, &read, &desired.plan, prep).await;
+    input.pgbackrest = Some(outcome.status);
     let status = status::compute(&input);
     let ready = status
         .conditions
@@ -433,11 +440,12 @@ async fn reconcile_inner(pc: &PostgresCluster, ctx: &Context) -> Result<Action, 
     let writes = applied.writes + patch_status(ctx, pc, status).await?;
     ctx.health.metrics.count("ok");
     ctx.health.metrics.writes.inc_by(u64::from(writes));
-    let next = if ready || v.shutdown {
+    let next = if (ready || v.shutdown) && !restoring {
         ctx.resync
     } else {
         CONVERGING
     };
+    let next = outcome.next.map_or(next, |n| n.min(next));
     Ok(Action::requeue(next))
 }
 
@@ -496,6 +504,12 @@ pub async fn run(client: Client, defaults: Defaults, health: Arc<Health>, resync
     )
     .default_backoff()
     .touched_objects();
+    let jobs = watcher(
+        Api::<PartialObjectMeta<k8s_openapi::api::batch::v1::Job>>::all(client.clone()),
+        owned.clone(),
+    )
+    .default_backoff()
+    .touched_objects();
     let services = watcher(
         Api::<PartialObjectMeta<Service>>::all(client.clone()),
         owned,
@@ -510,6 +524,7 @@ pub async fn run(client: Client, defaults: Defaults, health: Arc<Health>, resync
         .with_config(kube::runtime::controller::Config::default().concurrency(8))
         .owns_stream(stateful_sets)
         .owns_stream(services)
+        .owns_stream(jobs)
         .watches_stream(pod_changes, |pod: PartialObjectMeta<Pod>| {
             let cluster = pod.labels().get(labels::CLUSTER)?.clone();
             Some(ObjectRef::<PostgresCluster>::new(&cluster).within(&pod.namespace()?))

@@ -62,6 +62,8 @@ pub struct Material {
     /// `None` when spec.customTLSSecret is used.
     pub server: Option<CertKey>,
     pub replication: Option<CertKey>,
+    /// pgBackRest's TLS server and client certificate, when backups or a clone are configured.
+    pub pgbackrest: Option<CertKey>,
     pub passwords: BTreeMap<String, Password>,
 }
 
@@ -71,6 +73,7 @@ pub struct Existing {
     pub root_ca: Option<Secret>,
     pub server: Option<Secret>,
     pub replication: Option<Secret>,
+    pub pgbackrest: Option<Secret>,
     /// By user name.
     pub users: BTreeMap<String, Secret>,
 }
@@ -85,6 +88,9 @@ fn get(secret: &Secret, key: &str) -> Option<String> {
         .get(key)
         .and_then(|b| String::from_utf8(b.0.clone()).ok())
 }
+
+/// The common name of pgBackRest's certificate, which `tls-server-auth` admits.
+pub const PGBACKREST_CLIENT_NAME: &str = "pgbackrest";
 
 const CA_COMMON_NAME: &str = "postgres-operator-ca";
 
@@ -117,7 +123,7 @@ fn issue(
     ca: &CertKey,
     common_name: &str,
     dns_names: Vec<String>,
-    usage: ExtendedKeyUsagePurpose,
+    usage: Vec<ExtendedKeyUsagePurpose>,
 ) -> Result<CertKey, Error> {
     let gen = |source| Error::Generate {
         what: "certificate",
@@ -139,7 +145,7 @@ fn issue(
         KeyUsagePurpose::DigitalSignature,
         KeyUsagePurpose::KeyEncipherment,
     ];
-    params.extended_key_usages = vec![usage];
+    params.extended_key_usages = usage;
     params.use_authority_key_identifier_extension = true;
     let now = time_now();
     params.not_before = now - std::time::Duration::from_secs(3600);
@@ -246,7 +252,7 @@ pub fn ensure(v: &ValidatedCluster, existing: &Existing) -> Result<Material, Err
                 &root_ca,
                 &names::primary_service(&v.name),
                 server_dns_names(&v.name, &v.namespace),
-                ExtendedKeyUsagePurpose::ServerAuth,
+                vec![ExtendedKeyUsagePurpose::ServerAuth],
             )?,
         };
         let replication = match existing_cert(existing.replication.as_ref(), &root_ca) {
@@ -255,10 +261,36 @@ pub fn ensure(v: &ValidatedCluster, existing: &Existing) -> Result<Material, Err
                 &root_ca,
                 names::REPLICATION_USER,
                 vec![],
-                ExtendedKeyUsagePurpose::ClientAuth,
+                vec![ExtendedKeyUsagePurpose::ClientAuth],
             )?,
         };
         (Some(server), Some(replication))
+    };
+    // One certificate for pgBackRest's TLS servers (instances, repository host) and its
+    // clients. Servers accept any client certificate of this CA with this common name.
+    let pgbackrest = if v.backups.is_some() || v.clone_source.is_some() {
+        Some(
+            match existing_cert(existing.pgbackrest.as_ref(), &root_ca) {
+                Some(c) => c,
+                None => {
+                    let pods = names::pods_service(&v.name);
+                    issue(
+                        &root_ca,
+                        PGBACKREST_CLIENT_NAME,
+                        vec![
+                            format!("*.{pods}.{}.svc", v.namespace),
+                            format!("*.{pods}.{}.svc.cluster.local", v.namespace),
+                        ],
+                        vec![
+                            ExtendedKeyUsagePurpose::ServerAuth,
+                            ExtendedKeyUsagePurpose::ClientAuth,
+                        ],
+                    )?
+                }
+            },
+        )
+    } else {
+        None
     };
     let passwords = v
         .users
@@ -274,6 +306,7 @@ pub fn ensure(v: &ValidatedCluster, existing: &Existing) -> Result<Material, Err
         root_ca,
         server,
         replication,
+        pgbackrest,
         passwords,
     })
 }
@@ -302,7 +335,7 @@ mod tests {
             &ca,
             "hippo-primary",
             server_dns_names("hippo", "db"),
-            ExtendedKeyUsagePurpose::ServerAuth,
+            vec![ExtendedKeyUsagePurpose::ServerAuth],
         )
         .unwrap();
         assert!(leaf.cert.starts_with("-----BEGIN CERTIFICATE-----"));

@@ -8,6 +8,7 @@ use k8s_openapi::api::core::v1::Pod;
 use kube::api::AttachParams;
 use kube::{Api, Client};
 use pgo_api::names::CONTAINER_DATABASE;
+use std::time::Duration;
 use tokio::io::AsyncReadExt;
 
 #[derive(Debug, thiserror::Error)]
@@ -37,10 +38,35 @@ pub async fn run(
     script: &str,
     arg: &str,
 ) -> Result<String, Error> {
+    run_in(
+        client,
+        namespace,
+        pod,
+        CONTAINER_DATABASE,
+        what,
+        script,
+        arg,
+        Duration::from_secs(60),
+    )
+    .await
+}
+
+/// Runs `script` with bash in `container`, with `arg` as `$1`. Returns stdout.
+#[allow(clippy::too_many_arguments)]
+pub async fn run_in(
+    client: &Client,
+    namespace: &str,
+    pod: &str,
+    container: &str,
+    what: &'static str,
+    script: &str,
+    arg: &str,
+    timeout: Duration,
+) -> Result<String, Error> {
     let api: Api<Pod> = Api::namespaced(client.clone(), namespace);
     let cmd = vec!["bash", "-ceu", script, "--", arg];
     let params = AttachParams::default()
-        .container(CONTAINER_DATABASE)
+        .container(container)
         .stdin(false)
         .stdout(true)
         .stderr(true);
@@ -88,7 +114,7 @@ pub async fn run(
             })
         }
     };
-    tokio::time::timeout(std::time::Duration::from_secs(60), fut)
+    tokio::time::timeout(timeout, fut)
         .await
         .map_err(|_| Error::Timeout {
             what,
@@ -155,4 +181,60 @@ pub async fn switchover(
         candidate.unwrap_or(""),
     )
     .await
+}
+
+/// `pgo-agent exec`: runs a command in a container of a pod of this namespace, copies its
+/// output to ours as it comes, and returns its exit code. Backup Jobs use it to run
+/// `pgbackrest backup` in the repository host.
+pub async fn stream(
+    client: &Client,
+    namespace: &str,
+    pod: &str,
+    container: &str,
+    command: &[String],
+) -> anyhow::Result<i32> {
+    use tokio::io::AsyncWriteExt;
+    let api: Api<Pod> = Api::namespaced(client.clone(), namespace);
+    let params = AttachParams::default()
+        .container(container)
+        .stdin(false)
+        .stdout(true)
+        .stderr(true);
+    let mut attached = api.exec(pod, command.to_vec(), &params).await?;
+    let out = attached.stdout();
+    let err = attached.stderr();
+    let status = attached.take_status();
+    let copy_out = async {
+        if let Some(mut o) = out {
+            let _ = tokio::io::copy(&mut o, &mut tokio::io::stdout()).await;
+        }
+    };
+    let copy_err = async {
+        if let Some(mut e) = err {
+            let _ = tokio::io::copy(&mut e, &mut tokio::io::stderr()).await;
+        }
+    };
+    tokio::join!(copy_out, copy_err);
+    let _ = tokio::io::stdout().flush().await;
+    let status = match status {
+        Some(s) => s.await,
+        None => None,
+    };
+    let _ = attached.join().await;
+    let Some(status) = status else {
+        anyhow::bail!("the exec in pod {pod} ended without a status");
+    };
+    if status.status.as_deref() == Some("Success") {
+        return Ok(0);
+    }
+    let code = status
+        .details
+        .as_ref()
+        .and_then(|d| d.causes.as_ref())
+        .and_then(|c| c.iter().find(|c| c.reason.as_deref() == Some("ExitCode")))
+        .and_then(|c| c.message.as_ref())
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(1);
+    eprintln!("{}", status.message.unwrap_or_default());
+    Ok(code)
 }

@@ -2,6 +2,8 @@
 #![forbid(unsafe_code)]
 
 mod apply;
+mod backup;
+mod backup_spec;
 mod build;
 mod controller;
 mod credentials;
@@ -35,6 +37,25 @@ enum Command {
     Run(RunArgs),
     /// Print the CustomResourceDefinition generated from the Rust types.
     Crd,
+    /// Run a command in a container of a pod and exit with its status (backup Jobs use it to
+    /// run `pgbackrest backup` in the repository host).
+    Exec(ExecArgs),
+}
+
+#[derive(clap::Args)]
+struct ExecArgs {
+    /// The pod, in this namespace.
+    #[arg(long)]
+    pod: String,
+    /// The container.
+    #[arg(long)]
+    container: String,
+    /// The namespace.
+    #[arg(long, env = "POD_NAMESPACE")]
+    namespace: String,
+    /// The command and its arguments.
+    #[arg(last = true, required = true)]
+    command: Vec<String>,
 }
 
 #[derive(clap::Args)]
@@ -58,6 +79,9 @@ struct RunArgs {
         default_value = "localhost/pgo-postgres:15"
     )]
     postgres_15_image: String,
+    /// Image of backup Jobs (this agent's image). Read from the agent's own pod when empty.
+    #[arg(long, env = "PGO_AGENT_IMAGE", default_value = "")]
+    agent_image: String,
     /// Seconds between looks at an unchanged cluster.
     #[arg(long, env = "PGO_RESYNC_SECONDS", default_value_t = 300)]
     resync_seconds: u64,
@@ -75,6 +99,18 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Run(args) => run(args).await,
+        Command::Exec(args) => {
+            let client = kube::Client::try_default().await?;
+            let code = exec::stream(
+                &client,
+                &args.namespace,
+                &args.pod,
+                &args.container,
+                &args.command,
+            )
+            .await?;
+            std::process::exit(code);
+        }
     }
 }
 
@@ -103,8 +139,15 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
     health.ready.store(true, Ordering::Relaxed);
 
     let resync = Duration::from_secs(args.resync_seconds.max(1));
+    let agent_image = if args.agent_image.is_empty() {
+        own_image(&client, &args.lease_namespace, &args.identity).await
+    } else {
+        args.agent_image.clone()
+    };
+    tracing::info!(image = %agent_image, "backup Jobs run this agent image");
     let defaults = validate::Defaults {
         postgres_images: [(15, args.postgres_15_image)].into(),
+        agent_image,
     };
     if !args.leader_elect {
         health.metrics.leader.set(1);
@@ -127,6 +170,23 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
         _ = elector.hold() => {
             tracing::error!("lost the leader lease; exiting so that only one replica reconciles");
             std::process::exit(1);
+        }
+    }
+}
+
+/// The image of the agent's own pod, for backup Jobs; the development image when unknown.
+async fn own_image(client: &kube::Client, namespace: &str, pod: &str) -> String {
+    let api: kube::Api<k8s_openapi::api::core::v1::Pod> =
+        kube::Api::namespaced(client.clone(), namespace);
+    match api.get(pod).await {
+        Ok(p) => p
+            .spec
+            .and_then(|s| s.containers.into_iter().next())
+            .and_then(|c| c.image)
+            .unwrap_or_else(|| "localhost/pgo-agent:dev".into()),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read the agent's own pod; backup Jobs use localhost/pgo-agent:dev (set PGO_AGENT_IMAGE)");
+            "localhost/pgo-agent:dev".into()
         }
     }
 }

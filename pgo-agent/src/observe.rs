@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::batch::v1::Job;
 use k8s_openapi::api::core::v1::{
     ConfigMap, Endpoints, PersistentVolumeClaim, Pod, Secret, Service, ServiceAccount,
 };
@@ -51,6 +52,8 @@ pub struct ReadState {
     pub role_bindings: ByName<RoleBinding>,
     pub pdbs: ByName<PodDisruptionBudget>,
     pub pods: Vec<Pod>,
+    /// Backup and restore Jobs.
+    pub jobs: ByName<Job>,
     pub root_ca: Option<Secret>,
     /// Patroni's `<cluster>-ha-config` Endpoints: system identifier and dynamic configuration.
     pub patroni_config: Option<Endpoints>,
@@ -142,6 +145,7 @@ pub async fn read(
             }
         }
     }
+    let jobs = list::<Job>(c, ns, n).await?;
     let pdbs = if pdb_supported {
         list::<PodDisruptionBudget>(c, ns, n).await?
     } else {
@@ -158,6 +162,7 @@ pub async fn read(
         role_bindings: rbs,
         pdbs,
         pods,
+        jobs,
         root_ca,
         patroni_config: patroni,
     })
@@ -203,6 +208,7 @@ impl ReadState {
                 .primary_pod()
                 .and_then(|p| label(&p.metadata, labels::INSTANCE))
                 .map(String::from),
+            ..Default::default()
         }
     }
 
@@ -229,6 +235,7 @@ impl ReadState {
                 .secrets
                 .get(&names::replication_cert_secret(cluster))
                 .cloned(),
+            pgbackrest: self.secrets.get(&names::pgbackrest(cluster)).cloned(),
             users,
         }
     }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{Condition, Time};
 use pgo_api::names::labels;
-use pgo_api::{PatroniStatus, PostgresClusterStatus, PostgresInstanceSetStatus};
+use pgo_api::{PatroniStatus, PgBackRestStatus, PostgresClusterStatus, PostgresInstanceSetStatus};
 
 use k8s_openapi::api::apps::v1::StatefulSet;
 
@@ -35,6 +35,9 @@ pub struct Input<'a> {
     pub users_revision: Option<String>,
     pub database_init_sql: Option<String>,
     pub switchover: Option<String>,
+    /// `Some` when the backup step ran (its status, if backups or a restore exist); `None`
+    /// keeps the previous one.
+    pub pgbackrest: Option<Option<PgBackRestStatus>>,
     pub now: Time,
 }
 
@@ -214,6 +217,14 @@ pub fn compute(input: &Input) -> PostgresClusterStatus {
         },
     );
 
+    let pgbackrest = match &input.pgbackrest {
+        Some(now) => now.clone(),
+        None => prev.pgbackrest.clone(),
+    };
+    if let Some(p) = &pgbackrest {
+        backup_conditions(p, &mut conditions, &c);
+    }
+
     let system_identifier = input
         .read
         .patroni_annotation("initialize")
@@ -239,7 +250,63 @@ pub fn compute(input: &Input) -> PostgresClusterStatus {
         postgres_version: input.postgres_version.or(prev.postgres_version),
         users_revision: input.users_revision.clone().or(prev.users_revision),
         database_init_sql: input.database_init_sql.clone().or(prev.database_init_sql),
-        pgbackrest: prev.pgbackrest,
+        pgbackrest,
+    }
+}
+
+/// PGO's pgBackRest conditions.
+fn backup_conditions(
+    p: &PgBackRestStatus,
+    conditions: &mut Vec<Condition>,
+    c: &dyn Fn(&str, bool, &str, String) -> Condition,
+) {
+    if !p.repos.is_empty() {
+        let missing: Vec<&str> = p
+            .repos
+            .iter()
+            .filter(|r| !r.stanza_created)
+            .map(|r| r.name.as_str())
+            .collect();
+        conditions.push(if missing.is_empty() {
+            c(
+                "PGBackRestReplicaRepoReady",
+                true,
+                "StanzaCreated",
+                "the pgBackRest stanza exists in every repository; WAL is archived".into(),
+            )
+        } else {
+            c(
+                "PGBackRestReplicaRepoReady",
+                false,
+                "StanzaNotCreated",
+                format!(
+                    "the stanza is not created yet in {}: it is once the repository host and the primary are ready",
+                    missing.join(", ")
+                ),
+            )
+        });
+    }
+    if let Some(m) = p.manual_backup.as_ref().filter(|m| m.finished) {
+        let ok = m.succeeded.unwrap_or(0) > 0;
+        conditions.push(c(
+            "PGBackRestManualBackupSuccessful",
+            ok,
+            if ok { "BackupComplete" } else { "BackupFailed" },
+            format!(
+                "manual backup {} {}",
+                m.id,
+                if ok { "completed" } else { "failed" }
+            ),
+        ));
+    }
+    if let Some(r) = &p.restore {
+        let (ok, reason, message) = match (r.finished, r.failed.unwrap_or(0) > 0) {
+            (false, false) => (true, "RestoreInProgress", format!("restore {} is in progress; the cluster is stopped until it completes", r.id)),
+            (false, true) => (false, "RestoreFailed", format!("restore {} failed; the cluster stays stopped until the restore is requested again", r.id)),
+            (true, true) => (false, "RestoreFailed", format!("restore {} did not run; see the cluster's Events", r.id)),
+            (true, false) => (false, "RestoreComplete", format!("restore {} completed", r.id)),
+        };
+        conditions.push(c("PGBackRestRestoreProgressing", ok, reason, message));
     }
 }
 
@@ -270,6 +337,7 @@ mod tests {
             users_revision: None,
             database_init_sql: None,
             switchover: None,
+            pgbackrest: None,
             now: time(now),
         }
     }

@@ -41,7 +41,7 @@ impl std::fmt::Display for FieldError {
     }
 }
 
-fn err(field: impl Into<String>, message: impl Into<String>) -> FieldError {
+pub(crate) fn err(field: impl Into<String>, message: impl Into<String>) -> FieldError {
     FieldError {
         field: field.into(),
         message: message.into(),
@@ -82,6 +82,10 @@ pub struct ValidatedCluster {
     pub image_pull_secrets: Vec<k8s_openapi::api::core::v1::LocalObjectReference>,
     pub supplemental_groups: Vec<i64>,
     pub default_pod_scheduling: bool,
+    /// `spec.backups.pgbackrest`, when given.
+    pub backups: Option<crate::backup_spec::BackupSpec>,
+    /// `spec.dataSource.postgresCluster`, when given.
+    pub clone_source: Option<crate::backup_spec::CloneSource>,
     /// PGO fields that were given but are not built yet, by path.
     pub unsupported: Vec<String>,
 }
@@ -116,6 +120,8 @@ pub struct Switchover {
 pub struct Defaults {
     /// Image per Postgres major version (`RELATED_IMAGE_POSTGRES_15`).
     pub postgres_images: BTreeMap<i32, String>,
+    /// The agent's own image, which backup Jobs run.
+    pub agent_image: String,
 }
 
 fn is_dns_label(s: &str, max: usize) -> bool {
@@ -462,6 +468,7 @@ pub fn validate(
 
     let meta = spec.metadata.clone().unwrap_or_default();
     let unsupported = unsupported_fields(pc);
+    let (backups, clone_source) = crate::backup_spec::validate(pc, &image, &mut errors);
 
     if !errors.is_empty() {
         return Err(errors);
@@ -502,6 +509,8 @@ pub fn validate(
         image_pull_secrets: spec.image_pull_secrets.clone().unwrap_or_default(),
         supplemental_groups: spec.supplemental_groups.clone().unwrap_or_default(),
         default_pod_scheduling: !spec.disable_default_pod_scheduling.unwrap_or(false),
+        backups,
+        clone_source,
         unsupported,
     })
 }
@@ -528,8 +537,30 @@ pub fn unsupported_fields(pc: &PostgresCluster) -> Vec<String> {
     check(spec.user_interface.is_some(), "spec.userInterface");
     check(spec.post_gis_version.is_some(), "spec.postGISVersion");
     check(spec.openshift.is_some(), "spec.openshift");
-    check(spec.backups.is_some(), "spec.backups");
-    check(spec.data_source.is_some(), "spec.dataSource");
+    if let Some(b) = &spec.backups {
+        check(b.snapshots.is_some(), "spec.backups.snapshots");
+        check(b.pgbackrest.is_none(), "spec.backups (without pgbackrest)");
+        if let Some(p) = &b.pgbackrest {
+            check(p.repo_host.is_some(), "spec.backups.pgbackrest.repoHost");
+            check(p.jobs.is_some(), "spec.backups.pgbackrest.jobs");
+            check(p.sidecars.is_some(), "spec.backups.pgbackrest.sidecars");
+            check(p.metadata.is_some(), "spec.backups.pgbackrest.metadata");
+            for (i, r) in p.repos.iter().enumerate() {
+                check(
+                    r.gcs.is_some(),
+                    &format!("spec.backups.pgbackrest.repos[{i}].gcs"),
+                );
+                check(
+                    r.azure.is_some(),
+                    &format!("spec.backups.pgbackrest.repos[{i}].azure"),
+                );
+            }
+        }
+    }
+    if let Some(d) = &spec.data_source {
+        check(d.pgbackrest.is_some(), "spec.dataSource.pgbackrest");
+        check(d.volumes.is_some(), "spec.dataSource.volumes");
+    }
     check(
         spec.config.as_ref().is_some_and(|c| c.files.is_some()),
         "spec.config.files",
@@ -562,6 +593,7 @@ mod tests {
     fn defaults() -> Defaults {
         Defaults {
             postgres_images: [(15, "localhost/pgo-postgres:15".to_string())].into(),
+            ..Default::default()
         }
     }
 

@@ -21,6 +21,13 @@ pub mod labels {
     pub const PGBACKREST_BACKUP: &str = "postgres-operator.crunchydata.com/pgbackrest-backup";
     pub const PGBACKREST_REPO: &str = "postgres-operator.crunchydata.com/pgbackrest-repo";
     pub const PGBACKREST_RESTORE: &str = "postgres-operator.crunchydata.com/pgbackrest-restore";
+    /// On the repository host's StatefulSet and pod, as in PGO.
+    pub const PGBACKREST_DEDICATED: &str = "postgres-operator.crunchydata.com/pgbackrest-dedicated";
+    /// On repository volumes. They are never pruned: only deleting the cluster removes them.
+    pub const PGBACKREST_VOLUME: &str = "postgres-operator.crunchydata.com/pgbackrest-volume";
+    /// Values of [`PGBACKREST_BACKUP`].
+    pub const BACKUP_MANUAL: &str = "manual";
+    pub const BACKUP_SCHEDULED: &str = "scheduled";
     /// Set on everything the agent creates, so that clean-up and watches find it.
     pub const MANAGED_BY: &str = "app.kubernetes.io/managed-by";
     pub const MANAGED_BY_VALUE: &str = "pgo-agent";
@@ -57,10 +64,19 @@ pub const CLI_MANAGER: &str = "kubectl-pgo";
 /// Container names.
 pub const CONTAINER_DATABASE: &str = "database";
 pub const CONTAINER_REPLICATION_CERT_COPY: &str = "replication-cert-copy";
+/// pgBackRest's TLS server: a sidecar of each instance, and the repository host's container.
+pub const CONTAINER_PGBACKREST: &str = "pgbackrest";
+/// The container of backup and restore Jobs.
+pub const CONTAINER_PGBACKREST_JOB: &str = "pgbackrest";
 
 /// Ports.
 pub const DEFAULT_POSTGRES_PORT: i32 = 5432;
 pub const DEFAULT_PATRONI_PORT: i32 = 8008;
+/// pgBackRest's TLS server (`tls-server-port`).
+pub const PGBACKREST_TLS_PORT: i32 = 8432;
+
+/// The pgBackRest stanza of every cluster, as in PGO.
+pub const PGBACKREST_STANZA: &str = "db";
 
 /// The Postgres superuser and the replication user (authenticated by certificate).
 pub const SUPERUSER: &str = "postgres";
@@ -117,6 +133,36 @@ pub fn wal_pvc(instance: &str) -> String {
 pub fn instance_pod(instance: &str) -> String {
     format!("{instance}-0")
 }
+/// The StatefulSet of the pgBackRest repository host; its one pod is `<cluster>-repo-host-0`.
+pub fn repo_host(cluster: &str) -> String {
+    format!("{cluster}-repo-host")
+}
+pub fn repo_host_pod(cluster: &str) -> String {
+    format!("{cluster}-repo-host-0")
+}
+/// The PersistentVolumeClaim of a volume repository, such as `hippo-repo1`.
+pub fn repo_pvc(cluster: &str, repo: &str) -> String {
+    format!("{cluster}-{repo}")
+}
+pub fn pgbackrest_config(cluster: &str) -> String {
+    format!("{cluster}-pgbackrest-config")
+}
+/// The Secret with pgBackRest's TLS certificate, and the ServiceAccount of backup Jobs.
+pub fn pgbackrest(cluster: &str) -> String {
+    format!("{cluster}-pgbackrest")
+}
+pub fn restore_job(cluster: &str) -> String {
+    format!("{cluster}-pgbackrest-restore")
+}
+/// The name of a backup schedule, as PGO names its CronJobs: `<cluster>-<repo>-<type>`.
+pub fn backup_schedule(cluster: &str, repo: &str, type_: &str) -> String {
+    format!("{cluster}-{repo}-{type_}")
+}
+/// A pod's stable DNS name through the cluster's headless Service.
+pub fn pod_host(pod: &str, cluster: &str, namespace: &str) -> String {
+    format!("{pod}.{}.{namespace}.svc", pods_service(cluster))
+}
+
 /// The root CA shared by every cluster in a namespace, as PGO's `pgo-root-cacert`.
 pub const ROOT_CA_SECRET: &str = "pgo-root-cacert";
 

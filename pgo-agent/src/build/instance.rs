@@ -115,7 +115,7 @@ fn instance_labels(
     ]
 }
 
-fn env_field(name: &str, path: &str) -> EnvVar {
+pub(super) fn env_field(name: &str, path: &str) -> EnvVar {
     EnvVar {
         name: name.into(),
         value_from: Some(EnvVarSource {
@@ -129,7 +129,7 @@ fn env_field(name: &str, path: &str) -> EnvVar {
     }
 }
 
-fn env(name: &str, value: impl Into<String>) -> EnvVar {
+pub(super) fn env(name: &str, value: impl Into<String>) -> EnvVar {
     EnvVar {
         name: name.into(),
         value: Some(value.into()),
@@ -137,7 +137,7 @@ fn env(name: &str, value: impl Into<String>) -> EnvVar {
     }
 }
 
-fn mount(name: &str, path: &str, read_only: bool) -> VolumeMount {
+pub(super) fn mount(name: &str, path: &str, read_only: bool) -> VolumeMount {
     VolumeMount {
         name: name.into(),
         mount_path: path.into(),
@@ -146,7 +146,7 @@ fn mount(name: &str, path: &str, read_only: bool) -> VolumeMount {
     }
 }
 
-fn secret_volume(name: &str, secret: &str) -> Volume {
+pub(super) fn secret_volume(name: &str, secret: &str) -> Volume {
     Volume {
         name: name.into(),
         secret: Some(SecretVolumeSource {
@@ -308,6 +308,51 @@ pub fn stateful_set(
         mounts.push(mount("postgres-wal", PGWAL_MOUNT, false));
     }
 
+    let mut env_list = vec![
+        env_field("PATRONI_NAME", "metadata.name"),
+        env_field("PATRONI_KUBERNETES_NAMESPACE", "metadata.namespace"),
+        env_field("PATRONI_KUBERNETES_POD_IP", "status.podIP"),
+        env(
+            "PATRONI_POSTGRESQL_CONNECT_ADDRESS",
+            format!("$(PATRONI_KUBERNETES_POD_IP):{}", v.port),
+        ),
+        env(
+            "PATRONI_RESTAPI_CONNECT_ADDRESS",
+            format!("$(PATRONI_KUBERNETES_POD_IP):{}", v.patroni_port),
+        ),
+        env("PATRONICTL_CONFIG_FILE", &config_file),
+        env("PGDATA", data_directory(v.postgres_version)),
+        env("PGHOST", SOCKET_DIR),
+        env("PGPORT", v.port.to_string()),
+        env("LANG", "C.UTF-8"),
+        env("HOME", "/tmp"),
+    ];
+    // pgBackRest: `archive-push` runs in the database container; the `pgbackrest` sidecar
+    // serves the data directory and socket to the repository host for backups.
+    let mut sidecars = Vec::new();
+    if let Some(b) = &v.backups {
+        env_list.extend(super::pgbackrest::env_vars());
+        volumes.push(super::pgbackrest::config_volume(
+            &v.name,
+            super::pgbackrest::INSTANCE_CONF,
+            &b.configuration,
+        ));
+        let mut sidecar_mounts = vec![
+            mount("postgres-data", PGDATA_MOUNT, false),
+            mount("tmp", "/tmp", false),
+            super::pgbackrest::config_mount(),
+        ];
+        if has_wal {
+            sidecar_mounts.push(mount("postgres-wal", PGWAL_MOUNT, false));
+        }
+        mounts.push(super::pgbackrest::config_mount());
+        sidecars.push(super::pgbackrest::server_container(
+            &v.image,
+            v.image_pull_policy.clone(),
+            sidecar_mounts,
+        ));
+    }
+
     let database = Container {
         name: names::CONTAINER_DATABASE.into(),
         image: Some(v.image.clone()),
@@ -317,25 +362,7 @@ pub fn stateful_set(
             "-ceu".into(),
             startup_script(&config_file),
         ]),
-        env: Some(vec![
-            env_field("PATRONI_NAME", "metadata.name"),
-            env_field("PATRONI_KUBERNETES_NAMESPACE", "metadata.namespace"),
-            env_field("PATRONI_KUBERNETES_POD_IP", "status.podIP"),
-            env(
-                "PATRONI_POSTGRESQL_CONNECT_ADDRESS",
-                format!("$(PATRONI_KUBERNETES_POD_IP):{}", v.port),
-            ),
-            env(
-                "PATRONI_RESTAPI_CONNECT_ADDRESS",
-                format!("$(PATRONI_KUBERNETES_POD_IP):{}", v.patroni_port),
-            ),
-            env("PATRONICTL_CONFIG_FILE", &config_file),
-            env("PGDATA", data_directory(v.postgres_version)),
-            env("PGHOST", SOCKET_DIR),
-            env("PGPORT", v.port.to_string()),
-            env("LANG", "C.UTF-8"),
-            env("HOME", "/tmp"),
-        ]),
+        env: Some(env_list),
         ports: Some(vec![
             ContainerPort {
                 name: Some("postgres".into()),
@@ -401,7 +428,7 @@ pub fn stateful_set(
                     ..Default::default()
                 }),
                 spec: Some(PodSpec {
-                    containers: vec![database],
+                    containers: std::iter::once(database).chain(sidecars).collect(),
                     volumes: Some(volumes),
                     service_account_name: Some(names::instance_service_account(&v.name)),
                     automount_service_account_token: Some(true),
@@ -506,6 +533,7 @@ mod tests {
         let observed = Observed {
             instances: [("instance1".to_string(), three.clone())].into(),
             primary_instance: Some(three[2].clone()),
+            ..Default::default()
         };
         v.instance_sets[0].replicas = 1;
         assert_eq!(

@@ -3,6 +3,7 @@
 
 mod instance;
 mod patroni;
+pub mod pgbackrest;
 mod rbac;
 mod secret;
 mod service;
@@ -31,6 +32,29 @@ pub struct Observed {
     pub instances: BTreeMap<String, Vec<String>>,
     /// The instance whose pod Patroni labelled `master`.
     pub primary_instance: Option<String>,
+    /// Which instances may run while a restore or clone is in progress.
+    pub hold: Hold,
+    /// The restore configuration of a clone, built from the source cluster's spec.
+    pub clone_conf: Option<String>,
+}
+
+/// Instances held down by a restore: none, all of them, or all but the one being restored.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Hold {
+    #[default]
+    None,
+    All,
+    AllBut(String),
+}
+
+impl Hold {
+    pub fn stops(&self, instance: &str) -> bool {
+        match self {
+            Hold::None => false,
+            Hold::All => true,
+            Hold::AllBut(keep) => keep != instance,
+        }
+    }
 }
 
 /// Every object the cluster should have.
@@ -122,12 +146,43 @@ pub fn build(
     desired.secrets.extend(secret::tls_secrets(v, material));
     desired.secrets.extend(secret::user_secrets(v, material));
 
+    if let Some(b) = &v.backups {
+        let all: Vec<String> = plan.values().flatten().cloned().collect();
+        let mut files = BTreeMap::from([
+            (
+                pgbackrest::INSTANCE_CONF.to_string(),
+                pgbackrest::instance_conf(v, b),
+            ),
+            (
+                pgbackrest::REPO_HOST_CONF.to_string(),
+                pgbackrest::repo_host_conf(v, b, &all),
+            ),
+        ]);
+        if let Some(c) = &observed.clone_conf {
+            files.insert(pgbackrest::RESTORE_CONF.into(), c.clone());
+        }
+        desired.config_maps.push(pgbackrest::config_map(v, files));
+        desired.stateful_sets.push(pgbackrest::repo_host(v, b));
+        desired.pvcs.extend(pgbackrest::repo_pvcs(v, b));
+        let (sa, role, rb) = pgbackrest::job_rbac(v);
+        desired.service_accounts.push(sa);
+        desired.roles.push(role);
+        desired.role_bindings.push(rb);
+    } else if let Some(c) = &observed.clone_conf {
+        let files = BTreeMap::from([(pgbackrest::RESTORE_CONF.to_string(), c.clone())]);
+        desired.config_maps.push(pgbackrest::config_map(v, files));
+    }
+
     for set in &v.instance_sets {
         let config_hash = patroni::config_hash(&files[&patroni::config_key(&set.name)], material);
         for instance in plan.get(&set.name).into_iter().flatten() {
-            desired
-                .stateful_sets
-                .push(instance::stateful_set(v, set, instance, &config_hash));
+            let mut sts = instance::stateful_set(v, set, instance, &config_hash);
+            if observed.hold.stops(instance) {
+                if let Some(spec) = sts.spec.as_mut() {
+                    spec.replicas = Some(0);
+                }
+            }
+            desired.stateful_sets.push(sts);
             desired.pvcs.extend(instance::pvcs(v, set, instance));
         }
         if pdb_supported {
@@ -168,6 +223,7 @@ spec:
         let pc: pgo_api::PostgresCluster = serde_yaml::from_str(yaml).unwrap();
         let defaults = Defaults {
             postgres_images: [(15, "localhost/pgo-postgres:15".to_string())].into(),
+            ..Default::default()
         };
         validate(&pc, &defaults).unwrap()
     }

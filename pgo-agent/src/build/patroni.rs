@@ -61,7 +61,12 @@ fn parameters(v: &ValidatedCluster) -> Map<String, Value> {
     set("wal_log_hints", "on");
     // Without a backup repository WAL is not kept for archiving; pgBackRest replaces this.
     set("archive_mode", "on");
-    set("archive_command", "true");
+    if v.backups.is_some() {
+        set("archive_command", &super::pgbackrest::archive_command());
+        set("archive_timeout", "60s");
+    } else {
+        set("archive_command", "true");
+    }
     set("password_encryption", "scram-sha-256");
     set("log_line_prefix", "%m [%p] %q%u@%d ");
     for (k, val) in &v.parameters {

@@ -73,6 +73,9 @@ pub fn tls_secrets(v: &ValidatedCluster, m: &Material) -> Vec<Secret> {
             &m.root_ca.cert,
         ));
     }
+    if let Some(c) = &m.pgbackrest {
+        out.push(tls(v, names::pgbackrest(&v.name), c, &m.root_ca.cert));
+    }
     out
 }
 

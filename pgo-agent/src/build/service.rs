@@ -85,7 +85,23 @@ pub fn services(v: &ValidatedCluster) -> Vec<Service> {
             labels::ROLE_REPLICA,
             &v.replica_service,
         ),
-        headless(names::pods_service(&v.name), true),
+        {
+            // Per-pod DNS names, for the instances and the pgBackRest repository host (whose
+            // pod has only the pgBackRest port: without it, it would have no address here).
+            let mut pods = headless(names::pods_service(&v.name), true);
+            if v.backups.is_some() || v.clone_source.is_some() {
+                if let Some(ports) = pods.spec.as_mut().and_then(|s| s.ports.as_mut()) {
+                    ports.push(ServicePort {
+                        name: Some("pgbackrest".into()),
+                        port: names::PGBACKREST_TLS_PORT,
+                        target_port: Some(IntOrString::String("pgbackrest".into())),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    });
+                }
+            }
+            pods
+        },
         // Patroni keeps the leader in this selectorless Service's Endpoints.
         Service {
             metadata: meta(v, names::patroni_scope(&v.name), &[]),

@@ -1,0 +1,811 @@
+//! Build: pgBackRest. A repository host (`<cluster>-repo-host`, one pod running
+//! `pgbackrest server` over TLS, with the volume repositories mounted), a `pgbackrest` TLS server
+//! sidecar in every instance pod, the configuration files, and the backup and restore Jobs.
+//!
+//! WAL flows from each instance's `archive_command` to every repository (volume repositories
+//! through the repository host). Backups run on the repository host, which reaches the primary
+//! through the instances' sidecars. Restores run in a Job that mounts the instance's volumes.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::apps::v1::{StatefulSet, StatefulSetSpec};
+use k8s_openapi::api::batch::v1::{Job, JobSpec};
+use k8s_openapi::api::core::v1::{
+    Capabilities, ConfigMap, ConfigMapProjection, Container, ContainerPort, EmptyDirVolumeSource,
+    EnvVar, KeyToPath, PersistentVolumeClaim, PersistentVolumeClaimVolumeSource,
+    PodSecurityContext, PodSpec, PodTemplateSpec, Probe, ProjectedVolumeSource, SecretProjection,
+    SecurityContext, ServiceAccount, TCPSocketAction, Volume, VolumeMount, VolumeProjection,
+};
+use k8s_openapi::api::rbac::v1::{PolicyRule, Role, RoleBinding, RoleRef, Subject};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use pgo_api::names::{self, labels};
+
+use super::instance::{data_directory, env, mount, PGDATA_MOUNT, PGWAL_MOUNT, SOCKET_DIR};
+use super::meta;
+use crate::backup_spec::{option_value, BackupSpec, Repo, RepoKind, RepoRun};
+use crate::credentials::PGBACKREST_CLIENT_NAME;
+use crate::validate::{InstanceSet, ValidatedCluster};
+
+/// Where the configuration and certificates are mounted; pgBackRest reads every `*.conf` here.
+pub const CONF_DIR: &str = "/etc/pgbackrest/conf.d";
+pub const INSTANCE_CONF: &str = "pgbackrest_instance.conf";
+pub const REPO_HOST_CONF: &str = "pgbackrest_repo.conf";
+pub const RESTORE_CONF: &str = "pgbackrest_restore.conf";
+/// Where the repository host mounts the volume of `repoN`.
+pub fn repo_mount(repo: &str) -> String {
+    format!("/pgbackrest/{repo}")
+}
+/// Default bound on WAL kept for an unreachable repository: past it, pgBackRest tells Postgres
+/// a segment is archived and drops it (with a warning), so the WAL volume never fills up because
+/// of a repository. `global: {archive-push-queue-max: ...}` changes it.
+pub const DEFAULT_ARCHIVE_PUSH_QUEUE_MAX: &str = "1GiB";
+
+const VOLUME: &str = "pgbackrest-config";
+
+/// The `archive_command` of every instance when backups are configured.
+pub fn archive_command() -> String {
+    format!(
+        "pgbackrest --stanza={} archive-push \"%p\"",
+        names::PGBACKREST_STANZA
+    )
+}
+
+/// Environment of every container that runs pgBackRest: only the generated configuration is
+/// read (not the image's `/etc/pgbackrest.conf`).
+pub fn env_vars() -> Vec<EnvVar> {
+    vec![
+        env("PGBACKREST_CONFIG", "/dev/null"),
+        env("PGBACKREST_CONFIG_INCLUDE_PATH", CONF_DIR),
+        env("PGBACKREST_STANZA", names::PGBACKREST_STANZA),
+    ]
+}
+
+fn tls_files(prefix: &str) -> Vec<(String, String)> {
+    vec![
+        (format!("{prefix}-ca-file"), format!("{CONF_DIR}/ca.crt")),
+        (format!("{prefix}-cert-file"), format!("{CONF_DIR}/tls.crt")),
+        (format!("{prefix}-key-file"), format!("{CONF_DIR}/tls.key")),
+    ]
+}
+
+fn tls_server() -> Vec<(String, String)> {
+    let mut out = vec![
+        ("tls-server-address".to_string(), "*".to_string()),
+        (
+            "tls-server-auth".into(),
+            format!("{PGBACKREST_CLIENT_NAME}={}", names::PGBACKREST_STANZA),
+        ),
+        (
+            "tls-server-port".into(),
+            names::PGBACKREST_TLS_PORT.to_string(),
+        ),
+    ];
+    out.extend(tls_files("tls-server"));
+    out
+}
+
+/// A repository's options. `via_host`: volume repositories are reached through the
+/// repository host of `cluster` rather than mounted.
+fn repo_options(cluster: &str, namespace: &str, r: &Repo, via_host: bool) -> Vec<(String, String)> {
+    let n = r.index;
+    let mut out = vec![(format!("repo{n}-path"), repo_mount(&r.name))];
+    match &r.kind {
+        RepoKind::Volume(_) if via_host => {
+            out.push((
+                format!("repo{n}-host"),
+                names::pod_host(&names::repo_host_pod(cluster), cluster, namespace),
+            ));
+            out.push((format!("repo{n}-host-type"), "tls".into()));
+            out.extend(tls_files(&format!("repo{n}-host")));
+        }
+        RepoKind::Volume(_) => {}
+        RepoKind::S3(s3) => {
+            out.push((format!("repo{n}-type"), "s3".into()));
+            out.push((format!("repo{n}-s3-bucket"), s3.bucket.clone()));
+            out.push((format!("repo{n}-s3-endpoint"), s3.endpoint.clone()));
+            out.push((format!("repo{n}-s3-region"), s3.region.clone()));
+        }
+    }
+    out
+}
+
+fn pg_options(v: &ValidatedCluster, n: usize) -> Vec<(String, String)> {
+    vec![
+        (format!("pg{n}-path"), data_directory(v.postgres_version)),
+        (format!("pg{n}-port"), v.port.to_string()),
+        (format!("pg{n}-socket-path"), SOCKET_DIR.to_string()),
+    ]
+}
+
+/// An INI file: `[global]` (the agent's options, then the user's `global`, which win), then the
+/// stanza.
+fn ini(
+    global: Vec<(String, String)>,
+    user: &BTreeMap<String, String>,
+    stanza: Vec<(String, String)>,
+) -> String {
+    let mut g: BTreeMap<String, String> = global.into_iter().collect();
+    g.extend(user.iter().map(|(k, v)| (k.clone(), v.clone())));
+    let mut out = String::from("# Generated by pgo-agent. Edits are overwritten.\n[global]\n");
+    for (k, v) in g {
+        out.push_str(&format!("{k}={v}\n"));
+    }
+    out.push_str(&format!("\n[{}]\n", names::PGBACKREST_STANZA));
+    for (k, v) in stanza {
+        out.push_str(&format!("{k}={v}\n"));
+    }
+    out
+}
+
+/// The configuration of the instances: archive to every repository, serve the repository host.
+pub fn instance_conf(v: &ValidatedCluster, b: &BackupSpec) -> String {
+    let mut global = vec![
+        ("log-path".to_string(), "/tmp".to_string()),
+        ("log-level-file".into(), "off".into()),
+        (
+            "archive-push-queue-max".into(),
+            DEFAULT_ARCHIVE_PUSH_QUEUE_MAX.into(),
+        ),
+    ];
+    for r in &b.repos {
+        global.extend(repo_options(&v.name, &v.namespace, r, true));
+    }
+    global.extend(tls_server());
+    ini(global, &b.global, pg_options(v, 1))
+}
+
+/// The configuration of the repository host: the repositories, and every instance as `pgN`
+/// so that backups find the primary wherever it is.
+pub fn repo_host_conf(v: &ValidatedCluster, b: &BackupSpec, instances: &[String]) -> String {
+    let log_path = b
+        .repos
+        .iter()
+        .find(|r| r.is_volume())
+        .map(|r| format!("{}/log", repo_mount(&r.name)))
+        .unwrap_or_else(|| "/tmp".into());
+    let mut global = vec![("log-path".to_string(), log_path)];
+    for r in &b.repos {
+        global.extend(repo_options(&v.name, &v.namespace, r, false));
+    }
+    global.extend(tls_server());
+    let mut stanza = Vec::new();
+    for (i, instance) in instances.iter().enumerate() {
+        let n = i + 1;
+        stanza.push((
+            format!("pg{n}-host"),
+            names::pod_host(&names::instance_pod(instance), &v.name, &v.namespace),
+        ));
+        stanza.push((format!("pg{n}-host-type"), "tls".into()));
+        stanza.extend(tls_files(&format!("pg{n}-host")));
+        stanza.extend(pg_options(v, n));
+    }
+    ini(global, &b.global, stanza)
+}
+
+/// The configuration of a clone's restore Job: the source cluster's repository.
+pub fn clone_conf(
+    v: &ValidatedCluster,
+    source_cluster: &str,
+    source: &BackupSpec,
+    repo: &Repo,
+) -> String {
+    let mut global = vec![
+        ("log-path".to_string(), "/tmp".to_string()),
+        ("log-level-file".into(), "off".into()),
+    ];
+    global.extend(repo_options(source_cluster, &v.namespace, repo, true));
+    // Only the source's options for this repository.
+    let prefix = format!("repo{}-", repo.index);
+    let user: BTreeMap<String, String> = source
+        .global
+        .iter()
+        .filter(|(k, _)| k.starts_with(&prefix))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    ini(global, &user, pg_options(v, 1))
+}
+
+pub fn config_map(v: &ValidatedCluster, files: BTreeMap<String, String>) -> ConfigMap {
+    ConfigMap {
+        metadata: meta(
+            v,
+            names::pgbackrest_config(&v.name),
+            &[(labels::PGBACKREST, "")],
+        ),
+        data: Some(files),
+        ..Default::default()
+    }
+}
+
+/// The projected volume at [`CONF_DIR`]: one configuration file, the certificate, and the
+/// user's `configuration` (such as S3 keys in an `s3.conf`).
+pub fn config_volume(cluster: &str, conf_key: &str, configuration: &[serde_json::Value]) -> Volume {
+    let mut sources = vec![
+        VolumeProjection {
+            config_map: Some(ConfigMapProjection {
+                name: names::pgbackrest_config(cluster),
+                items: Some(vec![KeyToPath {
+                    key: conf_key.into(),
+                    path: conf_key.into(),
+                    ..Default::default()
+                }]),
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
+        VolumeProjection {
+            secret: Some(SecretProjection {
+                name: names::pgbackrest(cluster),
+                items: Some(
+                    ["ca.crt", "tls.crt", "tls.key"]
+                        .iter()
+                        .map(|k| KeyToPath {
+                            key: (*k).into(),
+                            path: (*k).into(),
+                            ..Default::default()
+                        })
+                        .collect(),
+                ),
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
+    ];
+    // Validated as projections when the CRD is applied; skip anything that does not parse.
+    sources.extend(
+        configuration
+            .iter()
+            .filter_map(|c| serde_json::from_value::<VolumeProjection>(c.clone()).ok()),
+    );
+    Volume {
+        name: VOLUME.into(),
+        projected: Some(ProjectedVolumeSource {
+            sources: Some(sources),
+            // Group-readable: the files belong to root and the pod's fsGroup.
+            default_mode: Some(0o440),
+        }),
+        ..Default::default()
+    }
+}
+
+pub fn config_mount() -> VolumeMount {
+    mount(VOLUME, CONF_DIR, true)
+}
+
+fn restricted() -> SecurityContext {
+    SecurityContext {
+        allow_privilege_escalation: Some(false),
+        privileged: Some(false),
+        read_only_root_filesystem: Some(true),
+        run_as_non_root: Some(true),
+        capabilities: Some(Capabilities {
+            drop: Some(vec!["ALL".into()]),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+fn pod_security(uid: i64) -> PodSecurityContext {
+    PodSecurityContext {
+        run_as_non_root: Some(true),
+        run_as_user: Some(uid),
+        run_as_group: Some(uid),
+        fs_group: Some(uid),
+        ..Default::default()
+    }
+}
+
+fn tcp_probe() -> Probe {
+    Probe {
+        tcp_socket: Some(TCPSocketAction {
+            port: IntOrString::Int(names::PGBACKREST_TLS_PORT),
+            ..Default::default()
+        }),
+        period_seconds: Some(10),
+        ..Default::default()
+    }
+}
+
+/// `pgbackrest server`: the TLS server of an instance or of the repository host.
+pub fn server_container(image: &str, pull: Option<String>, mounts: Vec<VolumeMount>) -> Container {
+    Container {
+        name: names::CONTAINER_PGBACKREST.into(),
+        image: Some(image.into()),
+        image_pull_policy: pull,
+        command: Some(vec!["pgbackrest".into(), "server".into()]),
+        env: Some(env_vars()),
+        ports: Some(vec![ContainerPort {
+            name: Some("pgbackrest".into()),
+            container_port: names::PGBACKREST_TLS_PORT,
+            protocol: Some("TCP".into()),
+            ..Default::default()
+        }]),
+        readiness_probe: Some(tcp_probe()),
+        liveness_probe: Some(tcp_probe()),
+        security_context: Some(restricted()),
+        volume_mounts: Some(mounts),
+        termination_message_policy: Some("FallbackToLogsOnError".into()),
+        ..Default::default()
+    }
+}
+
+/// The repository host's StatefulSet: one pod, the volume repositories, `pgbackrest server`.
+pub fn repo_host(v: &ValidatedCluster, b: &BackupSpec) -> StatefulSet {
+    let mut pod_labels = super::cluster_labels(v);
+    pod_labels.insert(labels::PGBACKREST.into(), String::new());
+    pod_labels.insert(labels::PGBACKREST_DEDICATED.into(), String::new());
+    let mut volumes = vec![
+        config_volume(&v.name, REPO_HOST_CONF, &b.configuration),
+        Volume {
+            name: "tmp".into(),
+            empty_dir: Some(EmptyDirVolumeSource::default()),
+            ..Default::default()
+        },
+    ];
+    let mut mounts = vec![config_mount(), mount("tmp", "/tmp", false)];
+    for r in b.repos.iter().filter(|r| r.is_volume()) {
+        volumes.push(Volume {
+            name: r.name.clone(),
+            persistent_volume_claim: Some(PersistentVolumeClaimVolumeSource {
+                claim_name: names::repo_pvc(&v.name, &r.name),
+                ..Default::default()
+            }),
+            ..Default::default()
+        });
+        mounts.push(mount(&r.name, &repo_mount(&r.name), false));
+    }
+    let selector: BTreeMap<String, String> = [
+        (labels::CLUSTER.to_string(), v.name.clone()),
+        (labels::PGBACKREST_DEDICATED.to_string(), String::new()),
+    ]
+    .into();
+    StatefulSet {
+        metadata: meta(
+            v,
+            names::repo_host(&v.name),
+            &[(labels::PGBACKREST, ""), (labels::PGBACKREST_DEDICATED, "")],
+        ),
+        spec: Some(StatefulSetSpec {
+            replicas: Some(1),
+            service_name: Some(names::pods_service(&v.name)),
+            selector: LabelSelector {
+                match_labels: Some(selector),
+                ..Default::default()
+            },
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    labels: Some(pod_labels),
+                    annotations: (!v.annotations.is_empty()).then(|| v.annotations.clone()),
+                    ..Default::default()
+                }),
+                spec: Some(PodSpec {
+                    containers: vec![server_container(
+                        &b.image,
+                        v.image_pull_policy.clone(),
+                        mounts,
+                    )],
+                    volumes: Some(volumes),
+                    automount_service_account_token: Some(false),
+                    enable_service_links: Some(false),
+                    security_context: Some(pod_security(names::POSTGRES_UID)),
+                    image_pull_secrets: (!v.image_pull_secrets.is_empty())
+                        .then(|| v.image_pull_secrets.clone()),
+                    ..Default::default()
+                }),
+            },
+            ..Default::default()
+        }),
+        status: None,
+    }
+}
+
+/// The claims of the volume repositories.
+pub fn repo_pvcs(v: &ValidatedCluster, b: &BackupSpec) -> Vec<PersistentVolumeClaim> {
+    b.repos
+        .iter()
+        .filter_map(|r| match &r.kind {
+            RepoKind::Volume(spec) => Some(PersistentVolumeClaim {
+                metadata: meta(
+                    v,
+                    names::repo_pvc(&v.name, &r.name),
+                    &[
+                        (labels::PGBACKREST, ""),
+                        (labels::PGBACKREST_REPO, &r.name),
+                        (labels::PGBACKREST_VOLUME, ""),
+                    ],
+                ),
+                spec: Some((**spec).clone()),
+                status: None,
+            }),
+            RepoKind::S3(_) => None,
+        })
+        .collect()
+}
+
+/// The ServiceAccount of backup Jobs, allowed to exec into the repository host pod only.
+pub fn job_rbac(v: &ValidatedCluster) -> (ServiceAccount, Role, RoleBinding) {
+    let name = names::pgbackrest(&v.name);
+    let l = [(labels::PGBACKREST, "")];
+    let pod = names::repo_host_pod(&v.name);
+    let rule = |resource: &str, verbs: &[&str]| PolicyRule {
+        api_groups: Some(vec![String::new()]),
+        resources: Some(vec![resource.into()]),
+        resource_names: Some(vec![pod.clone()]),
+        verbs: verbs.iter().map(|s| s.to_string()).collect(),
+        ..Default::default()
+    };
+    (
+        ServiceAccount {
+            metadata: meta(v, name.clone(), &l),
+            automount_service_account_token: Some(false),
+            ..Default::default()
+        },
+        Role {
+            metadata: meta(v, name.clone(), &l),
+            rules: Some(vec![
+                rule("pods", &["get"]),
+                rule("pods/exec", &["create", "get"]),
+            ]),
+        },
+        RoleBinding {
+            metadata: meta(v, name.clone(), &l),
+            role_ref: RoleRef {
+                api_group: "rbac.authorization.k8s.io".into(),
+                kind: "Role".into(),
+                name: name.clone(),
+            },
+            subjects: Some(vec![Subject {
+                kind: "ServiceAccount".into(),
+                name,
+                namespace: Some(v.namespace.clone()),
+                ..Default::default()
+            }]),
+        },
+    )
+}
+
+fn job(
+    v: &ValidatedCluster,
+    name: String,
+    job_labels: &[(&str, &str)],
+    annotations: BTreeMap<String, String>,
+    pod: PodSpec,
+) -> Job {
+    let mut m = meta(v, name, job_labels);
+    m.annotations
+        .get_or_insert_with(Default::default)
+        .extend(annotations);
+    let mut pod_labels = super::cluster_labels(v);
+    for (k, val) in job_labels {
+        pod_labels.insert((*k).into(), (*val).into());
+    }
+    Job {
+        metadata: m,
+        spec: Some(JobSpec {
+            backoff_limit: Some(0),
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    labels: Some(pod_labels),
+                    ..Default::default()
+                }),
+                spec: Some(PodSpec {
+                    restart_policy: Some("Never".into()),
+                    enable_service_links: Some(false),
+                    image_pull_secrets: (!v.image_pull_secrets.is_empty())
+                        .then(|| v.image_pull_secrets.clone()),
+                    ..pod
+                }),
+            },
+            ..Default::default()
+        }),
+        status: None,
+    }
+}
+
+/// A backup Job: the agent's image execs `pgbackrest backup` in the repository host, where the
+/// repositories are, and exits with its status.
+pub fn backup_job(
+    v: &ValidatedCluster,
+    name: String,
+    kind: &str,
+    run: &RepoRun,
+    type_: Option<&str>,
+    agent_image: &str,
+) -> Job {
+    let mut command = vec![
+        "pgo-agent".to_string(),
+        "exec".into(),
+        "--pod".into(),
+        names::repo_host_pod(&v.name),
+        "--container".into(),
+        names::CONTAINER_PGBACKREST.into(),
+        "--".into(),
+        "pgbackrest".into(),
+        "backup".into(),
+        format!("--stanza={}", names::PGBACKREST_STANZA),
+        format!("--repo={}", run.index),
+    ];
+    if let Some(t) = type_ {
+        command.push(format!("--type={t}"));
+    }
+    command.extend(run.options.iter().cloned());
+    let container = Container {
+        name: names::CONTAINER_PGBACKREST_JOB.into(),
+        image: Some(agent_image.into()),
+        command: Some(command),
+        env: Some(vec![super::instance::env_field(
+            "POD_NAMESPACE",
+            "metadata.namespace",
+        )]),
+        security_context: Some(restricted()),
+        termination_message_policy: Some("FallbackToLogsOnError".into()),
+        ..Default::default()
+    };
+    job(
+        v,
+        name,
+        &[
+            (labels::PGBACKREST, ""),
+            (labels::PGBACKREST_BACKUP, kind),
+            (labels::PGBACKREST_REPO, &run.repo),
+        ],
+        BTreeMap::new(),
+        PodSpec {
+            containers: vec![container],
+            service_account_name: Some(names::pgbackrest(&v.name)),
+            automount_service_account_token: Some(true),
+            security_context: Some(pod_security(65532)),
+            ..Default::default()
+        },
+    )
+}
+
+/// The script of a restore Job: restore into the instance's data directory, let Postgres
+/// recover to the target and promote, stop it cleanly, and leave a data directory Patroni
+/// starts as the new primary.
+fn restore_script(v: &ValidatedCluster, run: &RepoRun, wal_link: bool) -> String {
+    let pgdata = data_directory(v.postgres_version);
+    let bin = format!("/usr/lib/postgresql/{}/bin", v.postgres_version);
+    let mut options: Vec<String> = run.options.clone();
+    let typed = !matches!(option_value(&options, "--type"), None | Some("default"));
+    if typed && option_value(&options, "--target-action").is_none() {
+        options.push("--target-action=promote".into());
+    }
+    if wal_link {
+        options.push("--link-all".into());
+    }
+    let quoted: Vec<String> = options.iter().map(|o| shell_quote(o)).collect();
+    format!(
+        r#"set -eu
+PGDATA={pgdata}
+export PGDATA
+install -d -m 0700 "$PGDATA"
+echo "restoring repo{repo} into $PGDATA"
+pgbackrest restore --stanza={stanza} --repo={repo} --pg1-path="$PGDATA" --delta {opts}
+# Recover to the target with archiving off, then stop: Patroni starts from a promoted,
+# cleanly stopped data directory.
+rm -f "$PGDATA/postmaster.pid"
+{bin}/pg_ctl start -w -t 31536000 -D "$PGDATA" -l /tmp/recovery.log -o "-c listen_addresses='' -c unix_socket_directories=/tmp -c ssl=off -c archive_mode=off -c hot_standby=on -c port={port}" || {{ tail -n 50 /tmp/recovery.log; exit 1; }}
+until [ "$({bin}/psql -X -h /tmp -p {port} -d postgres -Atc 'SELECT pg_is_in_recovery()' 2>/dev/null)" = f ]; do
+  if ! {bin}/pg_ctl status -D "$PGDATA" >/dev/null; then
+    echo "Postgres stopped before recovery completed:"; tail -n 50 /tmp/recovery.log; exit 1
+  fi
+  sleep 1
+done
+{bin}/psql -X -h /tmp -p {port} -d postgres -Atc "SELECT 'recovered to ' || now() || ', timeline ' || timeline_id FROM pg_control_checkpoint()" || true
+{bin}/pg_ctl stop -w -m fast -D "$PGDATA"
+# The recovery settings pgBackRest wrote must not apply to later restarts or replicas.
+sed -i -e '/^restore_command/d' -e '/^recovery_target/d' "$PGDATA/postgresql.auto.conf"
+# Archive the new timeline's history when Patroni starts Postgres with archiving on.
+latest=$(ls "$PGDATA/pg_wal" | grep '\.history$' | sort | tail -n 1 || true)
+if [ -n "$latest" ]; then touch "$PGDATA/pg_wal/archive_status/$latest.ready"; fi
+echo "restore complete"
+"#,
+        repo = run.index,
+        stanza = names::PGBACKREST_STANZA,
+        opts = quoted.join(" "),
+        port = v.port,
+    )
+}
+
+fn shell_quote(s: &str) -> String {
+    if s.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-_=./:+,".contains(&b))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// The restore Job of an instance: in place (`conf_key` is the instance configuration) or for a
+/// clone (`conf_key` is [`RESTORE_CONF`], the source's repository).
+pub fn restore_job(
+    v: &ValidatedCluster,
+    set: &InstanceSet,
+    instance: &str,
+    run: &RepoRun,
+    conf_key: &str,
+    configuration: &[serde_json::Value],
+    id: &str,
+) -> Job {
+    let has_wal = set.spec.wal_volume_claim_spec.is_some();
+    let mut volumes = vec![
+        Volume {
+            name: "postgres-data".into(),
+            persistent_volume_claim: Some(PersistentVolumeClaimVolumeSource {
+                claim_name: names::data_pvc(instance),
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
+        config_volume(&v.name, conf_key, configuration),
+        Volume {
+            name: "tmp".into(),
+            empty_dir: Some(EmptyDirVolumeSource::default()),
+            ..Default::default()
+        },
+    ];
+    let mut mounts = vec![
+        mount("postgres-data", PGDATA_MOUNT, false),
+        config_mount(),
+        mount("tmp", "/tmp", false),
+    ];
+    if has_wal {
+        volumes.push(Volume {
+            name: "postgres-wal".into(),
+            persistent_volume_claim: Some(PersistentVolumeClaimVolumeSource {
+                claim_name: names::wal_pvc(instance),
+                ..Default::default()
+            }),
+            ..Default::default()
+        });
+        mounts.push(mount("postgres-wal", PGWAL_MOUNT, false));
+    }
+    let mut envs = env_vars();
+    envs.push(env("HOME", "/tmp"));
+    let container = Container {
+        name: names::CONTAINER_PGBACKREST_JOB.into(),
+        image: Some(v.image.clone()),
+        image_pull_policy: v.image_pull_policy.clone(),
+        command: Some(vec![
+            "bash".into(),
+            "-ceu".into(),
+            restore_script(v, run, has_wal),
+        ]),
+        env: Some(envs),
+        resources: set.spec.resources.clone(),
+        security_context: Some(restricted()),
+        volume_mounts: Some(mounts),
+        termination_message_policy: Some("FallbackToLogsOnError".into()),
+        ..Default::default()
+    };
+    job(
+        v,
+        names::restore_job(&v.name),
+        &[
+            (labels::PGBACKREST, ""),
+            (labels::PGBACKREST_RESTORE, ""),
+            (labels::INSTANCE, instance),
+        ],
+        [(
+            names::annotations::PGBACKREST_RESTORE.to_string(),
+            id.to_string(),
+        )]
+        .into(),
+        PodSpec {
+            containers: vec![container],
+            volumes: Some(volumes),
+            automount_service_account_token: Some(false),
+            security_context: Some(pod_security(names::POSTGRES_UID)),
+            affinity: set.spec.affinity.clone(),
+            tolerations: set.spec.tolerations.clone(),
+            ..Default::default()
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::build::tests::validated;
+
+    pub const HIPPO_BACKUPS: &str = r#"
+apiVersion: postgres-operator.crunchydata.com/v1beta1
+kind: PostgresCluster
+metadata: {name: hippo, namespace: db, uid: u1, generation: 1}
+spec:
+  postgresVersion: 15
+  instances:
+    - name: instance1
+      replicas: 2
+      dataVolumeClaimSpec:
+        accessModes: [ReadWriteOnce]
+        resources: {requests: {storage: 1Gi}}
+  backups:
+    pgbackrest:
+      global: {repo1-retention-full: "2", archive-push-queue-max: 2GiB}
+      repos:
+      - name: repo1
+        volume:
+          volumeClaimSpec:
+            accessModes: [ReadWriteOnce]
+            resources: {requests: {storage: 1Gi}}
+      - name: repo2
+        s3: {bucket: b, endpoint: "10.0.0.1:9000", region: us-east-1}
+"#;
+
+    #[test]
+    fn instances_archive_through_the_repo_host_and_to_s3_directly() {
+        let v = validated(HIPPO_BACKUPS);
+        let conf = instance_conf(&v, v.backups.as_ref().unwrap());
+        assert!(
+            conf.contains("repo1-host=hippo-repo-host-0.hippo-pods.db.svc\n"),
+            "{conf}"
+        );
+        assert!(conf.contains("repo1-host-type=tls\n"));
+        assert!(conf.contains("repo2-type=s3\n"));
+        assert!(conf.contains("repo2-s3-endpoint=10.0.0.1:9000\n"));
+        assert!(conf.contains("tls-server-auth=pgbackrest=db\n"));
+        // The user's global wins over the agent's default.
+        assert!(conf.contains("archive-push-queue-max=2GiB\n"));
+        assert!(conf.contains("repo1-retention-full=2\n"));
+        assert!(conf.contains("[db]\npg1-path=/pgdata/pg15\n"));
+    }
+
+    #[test]
+    fn repo_host_lists_every_instance() {
+        let v = validated(HIPPO_BACKUPS);
+        let b = v.backups.as_ref().unwrap();
+        let conf = repo_host_conf(
+            &v,
+            b,
+            &["hippo-instance1-aaaa".into(), "hippo-instance1-bbbb".into()],
+        );
+        assert!(conf.contains("repo1-path=/pgbackrest/repo1\n"));
+        assert!(!conf.contains("repo1-host="));
+        assert!(conf.contains("pg1-host=hippo-instance1-aaaa-0.hippo-pods.db.svc\n"));
+        assert!(conf.contains("pg2-host=hippo-instance1-bbbb-0.hippo-pods.db.svc\n"));
+        let sts = repo_host(&v, b);
+        let pod = sts.spec.unwrap().template.spec.unwrap();
+        assert_eq!(pod.containers[0].name, "pgbackrest");
+        assert_eq!(pod.security_context.unwrap().run_as_user, Some(26));
+        assert_eq!(repo_pvcs(&v, b).len(), 1);
+    }
+
+    #[test]
+    fn restore_script_promotes_at_the_target_and_quotes_options() {
+        let v = validated(HIPPO_BACKUPS);
+        let run = RepoRun {
+            repo: "repo1".into(),
+            index: 1,
+            options: vec![
+                "--type=time".into(),
+                "--target=2026-11-24 14:00:00+00".into(),
+            ],
+        };
+        let s = restore_script(&v, &run, false);
+        assert!(
+            s.contains(
+                "--delta --type=time '--target=2026-11-24 14:00:00+00' --target-action=promote"
+            ),
+            "{s}"
+        );
+        let job = backup_job(
+            &v,
+            "hippo-backup-x".into(),
+            "manual",
+            &run,
+            Some("full"),
+            "agent:1",
+        );
+        let c = &job.spec.unwrap().template.spec.unwrap().containers[0];
+        assert!(c
+            .command
+            .as_ref()
+            .unwrap()
+            .contains(&"--repo=1".to_string()));
+    }
+}
