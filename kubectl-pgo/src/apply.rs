@@ -173,9 +173,10 @@ pub async fn apply(
         .map_err(|e| ctx.api_error(e, &name))
 }
 
-/// RFC 3339 "now", the value PGO's CLI writes into trigger annotations.
+/// RFC 3339 "now" with milliseconds, the value written into trigger annotations: two requests
+/// within one second must still differ, or the second would be taken as already done.
 pub fn timestamp() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 #[cfg(test)]

@@ -178,6 +178,16 @@ impl<'a> Applier<'a> {
             if wanted.contains(name) || obj.meta().deletion_timestamp.is_some() {
                 continue;
             }
+            // Backups are kept when a repository leaves the spec: only deleting the cluster
+            // (through the owner reference) removes a repository volume.
+            if obj
+                .meta()
+                .labels
+                .as_ref()
+                .is_some_and(|l| l.contains_key(pgo_api::names::labels::PGBACKREST_VOLUME))
+            {
+                continue;
+            }
             tracing::info!(kind = <K as k8s_openapi::Resource>::KIND, %name, namespace = self.namespace, "deleting object the spec no longer wants");
             self.writes += 1;
             let dp = DeleteParams {
@@ -227,9 +237,16 @@ impl<'a> Applier<'a> {
         self.apply_all(&desired.config_maps, &read.config_maps)
             .await?;
         self.apply_all(&desired.services, &read.services).await?;
+        // A claim being deleted (replicas' volumes after a restore) is recreated once it is
+        // gone, never from its old fields: its old volume cannot bind again.
         let pvcs: Vec<_> = desired
             .pvcs
             .iter()
+            .filter(|p| {
+                read.pvcs
+                    .get(&p.name_any())
+                    .is_none_or(|c| c.metadata.deletion_timestamp.is_none())
+            })
             .map(|p| keep_bound_fields(p, read))
             .collect();
         self.apply_all(&pvcs, &read.pvcs).await?;

@@ -639,10 +639,20 @@ pub async fn run(
     }
     let stanza_ready = repos.iter().all(|r| r.stanza_created);
 
+    // One backup at a time: pgBackRest holds a lock per stanza.
+    let backup_running = read
+        .jobs
+        .values()
+        .any(|j| j.labels().contains_key(labels::PGBACKREST_BACKUP) && is_active(j));
+
     // The manual backup, once per value of the annotation.
     let mut manual = prev.manual_backup.clone();
     if let (Some(run), Some(trigger)) = (&b.manual, &b.manual_trigger) {
-        if manual.as_ref().map(|m| &m.id) != Some(trigger) && stanza_ready && !restoring {
+        if manual.as_ref().map(|m| &m.id) != Some(trigger)
+            && stanza_ready
+            && !restoring
+            && !backup_running
+        {
             let name = format!("{}-backup-{}", v.name, hash8(trigger));
             let mut job = pgb::backup_job(
                 v,
@@ -759,7 +769,7 @@ pub async fn run(
                 .collect();
             jobs.sort_by_key(|j| j.creation_timestamp().map(|t| t.0));
             if let Some(d) = due.filter(|d| *d <= now_c) {
-                if stanza_ready && !restoring && !v.shutdown && !jobs.iter().any(|j| is_active(j)) {
+                if stanza_ready && !restoring && !v.shutdown && !backup_running {
                     let name = format!("{schedule}-{}", d.timestamp() / 60);
                     let mut job = pgb::backup_job(
                         v,

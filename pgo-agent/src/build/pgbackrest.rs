@@ -164,7 +164,11 @@ pub fn repo_host_conf(v: &ValidatedCluster, b: &BackupSpec, instances: &[String]
         .find(|r| r.is_volume())
         .map(|r| format!("{}/log", repo_mount(&r.name)))
         .unwrap_or_else(|| "/tmp".into());
-    let mut global = vec![("log-path".to_string(), log_path)];
+    let mut global = vec![
+        ("log-path".to_string(), log_path),
+        // Backups start with an immediate checkpoint rather than waiting for the next one.
+        ("start-fast".into(), "y".into()),
+    ];
     for r in &b.repos {
         global.extend(repo_options(&v.name, &v.namespace, r, false));
     }
@@ -381,11 +385,15 @@ pub fn repo_host(v: &ValidatedCluster, b: &BackupSpec) -> StatefulSet {
                     ..Default::default()
                 }),
                 spec: Some(PodSpec {
-                    containers: vec![server_container(
-                        &b.image,
-                        v.image_pull_policy.clone(),
-                        mounts,
-                    )],
+                    containers: vec![Container {
+                        // pgBackRest logs into the first volume repository, as in PGO.
+                        command: Some(vec![
+                            "bash".into(),
+                            "-ceu".into(),
+                            format!("{}\nexec pgbackrest server\n", log_dirs(b)),
+                        ]),
+                        ..server_container(&b.image, v.image_pull_policy.clone(), mounts)
+                    }],
                     volumes: Some(volumes),
                     automount_service_account_token: Some(false),
                     enable_service_links: Some(false),
@@ -399,6 +407,15 @@ pub fn repo_host(v: &ValidatedCluster, b: &BackupSpec) -> StatefulSet {
         }),
         status: None,
     }
+}
+
+fn log_dirs(b: &BackupSpec) -> String {
+    b.repos
+        .iter()
+        .filter(|r| r.is_volume())
+        .map(|r| format!("install -d -m 0750 {}/log", repo_mount(&r.name)))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The claims of the volume repositories.
