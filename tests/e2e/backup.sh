@@ -31,7 +31,8 @@ backup_count() { info_json | python3 -c 'import json,sys; print(sum(len(s["backu
 has_backup_type() { info_json | python3 -c "import json,sys; sys.exit(0 if any(b['type']=='$1' for s in json.load(sys.stdin) for b in s['backup']) else 1)"; }
 manual_done() { [[ $(pc '{.status.pgbackrest.manualBackup.id}') == "$1" && $(pc '{.status.pgbackrest.manualBackup.finished}') == true ]]; }
 event_reasons() { kc get events.v1.events.k8s.io -o jsonpath='{range .items[*]}{.reason}{"\n"}{end}' 2>/dev/null; }
-has_event() { event_reasons | grep -qx "$1"; }
+# Captured first: `grep -q` exits early, and under pipefail the writer's SIGPIPE fails the test.
+has_event() { local r; r=$(event_reasons); grep -qx "$1" <<<"$r"; }
 stanza_ready() { [[ $(condition PGBackRestReplicaRepoReady) == True ]]; }
 
 # ---------------------------------------------------------------- tests
@@ -118,7 +119,8 @@ test_point_in_time_restore_brings_back_exactly_the_rows_before_t() {
     id=$(kc get postgrescluster "$CLUSTER" -o jsonpath="{.metadata.annotations.postgres-operator\.crunchydata\.com/pgbackrest-restore}")
     restored() { [[ $(pc '{.status.pgbackrest.restore.id}') == "$id" && $(pc '{.status.pgbackrest.restore.finished}') == true && $(pc '{.status.pgbackrest.restore.succeeded}') == 1 ]]; }
     wait_until 300 "restore $id finished" restored
-    wait_until 240 "writable primary after restore" bash -c "kubectl -n $NS exec \$(kubectl -n $NS get pod -l $L/cluster=$CLUSTER,$L/role=master -o jsonpath='{.items[0].metadata.name}') -c database -- psql -Atc 'SELECT NOT pg_is_in_recovery()' | grep -qx t"
+    writable() { [[ $(sql "SELECT NOT pg_is_in_recovery()") == t ]]; }
+    wait_until 240 "writable primary after restore" writable
     log "restore: primary writable $(elapsed "$t0")s after the request"
     expect_eq "rows committed before T" "$(rows_digest)" "$before"
     wait_until 300 "both instances back" ready_count_is "$CLUSTER" 2
@@ -141,7 +143,7 @@ test_scheduled_incremental_backup_runs_on_its_own() {
     last=$(pc '{.status.pgbackrest.scheduledBackups[0].lastRun.succeeded}')
     [[ -n $(pc '{.status.pgbackrest.scheduledBackups[0].nextRun}') ]] || fail "no nextRun in status"
     log "schedule: last run succeeded=$last, next run $(pc '{.status.pgbackrest.scheduledBackups[0].nextRun}')"
-    kc get jobs -l "$L/pgbackrest-cronjob=$CLUSTER-repo1-incr" -o name | grep -q . || fail "no scheduled Job"
+    [[ -n $(kc get jobs -l "$L/pgbackrest-cronjob=$CLUSTER-repo1-incr" -o name) ]] || fail "no scheduled Job"
 }
 
 test_clone_has_the_same_data_and_the_original_is_untouched() {
