@@ -35,7 +35,14 @@ pub enum ExecError {
 /// The Postgres pods of a cluster (those with an instance label).
 pub async fn cluster_pods(ctx: &Ctx, cluster: &str) -> Result<Vec<Pod>, ApiError> {
     let pods: Api<Pod> = Api::namespaced(ctx.client.clone(), &ctx.namespace);
-    let selector = format!("{}={cluster},{}", labels::CLUSTER, labels::INSTANCE);
+    // Instance pods only: restore Jobs also carry the instance label.
+    let selector = format!(
+        "{}={cluster},{},{}={}",
+        labels::CLUSTER,
+        labels::INSTANCE,
+        labels::DATA,
+        labels::DATA_POSTGRES
+    );
     pods.list(&ListParams::default().labels(&selector))
         .await
         .map(|l| l.items)

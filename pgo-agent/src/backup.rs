@@ -55,6 +55,8 @@ pub struct Outcome {
     pub status: Option<PgBackRestStatus>,
     /// When the next scheduled backup is due.
     pub next: Option<Duration>,
+    /// Why the stanza could not be created, for the condition.
+    pub stanza_error: Option<String>,
 }
 
 fn now() -> Time {
@@ -559,6 +561,7 @@ pub async fn run(
                 ..Default::default()
             }),
             next: None,
+            stanza_error: None,
         };
     };
     let ns = v.namespace.as_str();
@@ -592,6 +595,7 @@ pub async fn run(
             }
         })
         .collect();
+    let mut stanza_error = None;
     if repos.iter().any(|r| !r.stanza_created)
         && repo_host_ready
         && primary_ready
@@ -634,6 +638,34 @@ pub async fn run(
             }
             Err(e) => {
                 tracing::warn!(cluster = %v.name, error = %e, "stanza-create failed; retrying");
+                // pgBackRest's own message, without the exec wrapper around it.
+                let text = e.to_string();
+                let detail = text
+                    .find("ERROR:")
+                    .map(|i| &text[i..])
+                    .unwrap_or(&text)
+                    .split(" command terminated")
+                    .next()
+                    .unwrap_or_default()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let shown = pc.status.as_ref().is_some_and(|s| {
+                    s.conditions.iter().any(|c| {
+                        c.type_ == "PGBackRestReplicaRepoReady" && c.message.contains(&detail)
+                    })
+                });
+                if !shown {
+                    publish(
+                        ctx,
+                        pc,
+                        EventType::Warning,
+                        "StanzaCreateFailed",
+                        format!("pgbackrest stanza-create failed, retrying: {detail}"),
+                    )
+                    .await;
+                }
+                stanza_error = Some(detail);
             }
         }
     }
@@ -841,6 +873,7 @@ pub async fn run(
             repos,
         }),
         next,
+        stanza_error,
     }
 }
 

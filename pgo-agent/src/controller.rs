@@ -375,6 +375,7 @@ async fn reconcile_inner(pc: &PostgresCluster, ctx: &Context) -> Result<Action, 
         database_init_sql: None,
         switchover: None,
         pgbackrest: None,
+        stanza_error: None,
         now: now(),
     };
 
@@ -432,6 +433,7 @@ async fn reconcile_inner(pc: &PostgresCluster, ctx: &Context) -> Result<Action, 
     let restoring = prep.restore.as_ref().is_some_and(|r| !r.finished);
     let outcome = backup::run(ctx, pc, &v, &read, &desired.plan, prep).await;
     input.pgbackrest = Some(outcome.status);
+    input.stanza_error = outcome.stanza_error;
     let status = status::compute(&input);
     let ready = status
         .conditions

@@ -38,6 +38,8 @@ pub struct Input<'a> {
     /// `Some` when the backup step ran (its status, if backups or a restore exist); `None`
     /// keeps the previous one.
     pub pgbackrest: Option<Option<PgBackRestStatus>>,
+    /// The last `stanza-create` error, shown in the condition.
+    pub stanza_error: Option<String>,
     pub now: Time,
 }
 
@@ -222,7 +224,7 @@ pub fn compute(input: &Input) -> PostgresClusterStatus {
         None => prev.pgbackrest.clone(),
     };
     if let Some(p) = &pgbackrest {
-        backup_conditions(p, &mut conditions, &c);
+        backup_conditions(p, input.stanza_error.as_deref(), &mut conditions, &c);
     }
 
     let system_identifier = input
@@ -257,6 +259,7 @@ pub fn compute(input: &Input) -> PostgresClusterStatus {
 /// PGO's pgBackRest conditions.
 fn backup_conditions(
     p: &PgBackRestStatus,
+    stanza_error: Option<&str>,
     conditions: &mut Vec<Condition>,
     c: &dyn Fn(&str, bool, &str, String) -> Condition,
 ) {
@@ -279,10 +282,16 @@ fn backup_conditions(
                 "PGBackRestReplicaRepoReady",
                 false,
                 "StanzaNotCreated",
-                format!(
-                    "the stanza is not created yet in {}: it is once the repository host and the primary are ready",
-                    missing.join(", ")
-                ),
+                match stanza_error {
+                    Some(e) => format!(
+                        "creating the stanza in {} failed, retrying: {e}",
+                        missing.join(", ")
+                    ),
+                    None => format!(
+                        "the stanza is not created yet in {}: it is once the repository host and the primary are ready",
+                        missing.join(", ")
+                    ),
+                },
             )
         });
     }
@@ -338,6 +347,7 @@ mod tests {
             database_init_sql: None,
             switchover: None,
             pgbackrest: None,
+            stanza_error: None,
             now: time(now),
         }
     }

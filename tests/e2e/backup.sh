@@ -234,7 +234,7 @@ spec:
       - secret:
           name: pgo-s3-creds
       global:
-        repo1-path: /pgbackrest/$NS/hippo-s3/repo1
+        repo1-path: /pgbackrest/$NS/hippo-s3-$(date +%s)/repo1
         repo1-s3-uri-style: path
         repo1-storage-ca-file: /etc/pgbackrest/conf.d/s3-ca.crt
       repos:
