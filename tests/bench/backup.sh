@@ -87,4 +87,32 @@ result "restore (request to writable primary)" "${r} s"
 result "restore Job (pgbackrest restore + recovery)" "${jr} s, $(awk -v s="$size" -v t="$jr" 'BEGIN{printf "%.1f", s/1048576/(t>0?t:1)}') MiB/s"
 [[ $(sql "SELECT count(*) || ' ' || sum(abalance) FROM pgbench_accounts") == "$digest" ]] || { echo "restored data differs" >&2; exit 1; }
 result "restored data" "identical ($digest)"
+
+# A clone restores every file into an empty volume: the full cost of a restore.
+t0=$(date +%s.%N)
+kc apply -f - >/dev/null <<'EOF'
+apiVersion: postgres-operator.crunchydata.com/v1beta1
+kind: PostgresCluster
+metadata:
+  name: bench-clone
+spec:
+  postgresVersion: 15
+  dataSource:
+    postgresCluster: {clusterName: bench, repoName: repo1}
+  instances:
+    - name: instance1
+      dataVolumeClaimSpec:
+        accessModes: ["ReadWriteOnce"]
+        resources: {requests: {storage: 4Gi}}
+EOF
+clone_ready() { [[ $(kc get postgrescluster bench-clone -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}') == True ]]; }
+wait_for 1800 clone_ready
+c=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')
+job=$(kc get job bench-clone-pgbackrest-restore -o jsonpath='{.status.startTime} {.status.completionTime}')
+cj=$(($(secs "${job#* }") - $(secs "${job% *}")))
+result "clone into an empty volume (apply to ready)" "${c} s"
+result "clone restore Job (all files + recovery)" "${cj} s, $(awk -v s="$size" -v t="$cj" 'BEGIN{printf "%.1f", s/1048576/(t>0?t:1)}') MiB/s"
+clone_primary=$(kc get pod -l "$L/cluster=bench-clone,$L/role=master" -o jsonpath='{.items[0].metadata.name}')
+[[ $(kc exec "$clone_primary" -c database -- psql -X -Atq -d postgres -c "SELECT count(*) || ' ' || sum(abalance) FROM pgbench_accounts") == "$digest" ]] || { echo "cloned data differs" >&2; exit 1; }
+result "cloned data" "identical"
 [[ -n ${BENCH_KEEP:-} ]] || kubectl delete namespace "$NS" --wait=false >/dev/null
