@@ -63,6 +63,15 @@ fn now() -> Time {
     Time(Timestamp::now())
 }
 
+/// The status of a backup or restore that starts now.
+fn started(id: &str) -> PgBackRestJobStatus {
+    PgBackRestJobStatus {
+        id: id.into(),
+        start_time: Some(now()),
+        ..Default::default()
+    }
+}
+
 fn restore_job<'a>(read: &'a ReadState, v: &ValidatedCluster) -> Option<&'a Job> {
     read.jobs.get(&names::restore_job(&v.name))
 }
@@ -200,11 +209,7 @@ pub async fn prepare(
                 .keys()
                 .all(|n| *n == names::repo_host(&v.name));
         if fresh {
-            prep.restore = Some(PgBackRestJobStatus {
-                id: CLONE_ID.into(),
-                start_time: Some(now()),
-                ..Default::default()
-            });
+            prep.restore = Some(started(CLONE_ID));
         }
         if prep
             .restore
@@ -243,11 +248,7 @@ pub async fn prepare(
                             format!("restore {t} from {}: stopping every instance", run.repo),
                         )
                         .await;
-                        prep.restore = Some(PgBackRestJobStatus {
-                            id: t.into(),
-                            start_time: Some(now()),
-                            ..Default::default()
-                        });
+                        prep.restore = Some(started(t));
                     }
                     Err(e) => {
                         publish(
@@ -724,11 +725,7 @@ pub async fn run(
                         ),
                     )
                     .await;
-                    manual = Some(PgBackRestJobStatus {
-                        id: trigger.clone(),
-                        start_time: Some(now()),
-                        ..Default::default()
-                    });
+                    manual = Some(started(trigger));
                 }
                 Err(e) => {
                     publish(

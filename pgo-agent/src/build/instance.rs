@@ -146,6 +146,18 @@ pub(super) fn mount(name: &str, path: &str, read_only: bool) -> VolumeMount {
     }
 }
 
+/// A volume of a PersistentVolumeClaim.
+pub(super) fn claim_volume(name: &str, claim: String) -> Volume {
+    Volume {
+        name: name.into(),
+        persistent_volume_claim: Some(PersistentVolumeClaimVolumeSource {
+            claim_name: claim,
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
 pub(super) fn secret_volume(name: &str, secret: &str) -> Volume {
     Volume {
         name: name.into(),
@@ -256,14 +268,7 @@ pub fn stateful_set(
         .unwrap_or_else(|| names::replication_cert_secret(&v.name));
 
     let mut volumes = vec![
-        Volume {
-            name: "postgres-data".into(),
-            persistent_volume_claim: Some(PersistentVolumeClaimVolumeSource {
-                claim_name: names::data_pvc(instance),
-                ..Default::default()
-            }),
-            ..Default::default()
-        },
+        claim_volume("postgres-data", names::data_pvc(instance)),
         Volume {
             name: "patroni-config".into(),
             config_map: Some(ConfigMapVolumeSource {
@@ -297,14 +302,7 @@ pub fn stateful_set(
         mount("dshm", "/dev/shm", false),
     ];
     if has_wal {
-        volumes.push(Volume {
-            name: "postgres-wal".into(),
-            persistent_volume_claim: Some(PersistentVolumeClaimVolumeSource {
-                claim_name: names::wal_pvc(instance),
-                ..Default::default()
-            }),
-            ..Default::default()
-        });
+        volumes.push(claim_volume("postgres-wal", names::wal_pvc(instance)));
         mounts.push(mount("postgres-wal", PGWAL_MOUNT, false));
     }
 

@@ -12,16 +12,18 @@ use k8s_openapi::api::apps::v1::{StatefulSet, StatefulSetSpec};
 use k8s_openapi::api::batch::v1::{Job, JobSpec};
 use k8s_openapi::api::core::v1::{
     Capabilities, ConfigMap, ConfigMapProjection, Container, ContainerPort, EmptyDirVolumeSource,
-    EnvVar, KeyToPath, PersistentVolumeClaim, PersistentVolumeClaimVolumeSource,
-    PodSecurityContext, PodSpec, PodTemplateSpec, Probe, ProjectedVolumeSource, SecretProjection,
-    SecurityContext, ServiceAccount, TCPSocketAction, Volume, VolumeMount, VolumeProjection,
+    EnvVar, KeyToPath, PersistentVolumeClaim, PodSecurityContext, PodSpec, PodTemplateSpec, Probe,
+    ProjectedVolumeSource, SecretProjection, SecurityContext, ServiceAccount, TCPSocketAction,
+    Volume, VolumeMount, VolumeProjection,
 };
-use k8s_openapi::api::rbac::v1::{PolicyRule, Role, RoleBinding, RoleRef, Subject};
+use k8s_openapi::api::rbac::v1::{PolicyRule, Role, RoleBinding};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use pgo_api::names::{self, labels};
 
-use super::instance::{data_directory, env, mount, PGDATA_MOUNT, PGWAL_MOUNT, SOCKET_DIR};
+use super::instance::{
+    claim_volume, data_directory, env, mount, PGDATA_MOUNT, PGWAL_MOUNT, SOCKET_DIR,
+};
 use super::meta;
 use crate::backup_spec::{option_value, BackupSpec, Repo, RepoKind, RepoRun};
 use crate::credentials::PGBACKREST_CLIENT_NAME;
@@ -350,14 +352,7 @@ pub fn repo_host(v: &ValidatedCluster, b: &BackupSpec) -> StatefulSet {
     ];
     let mut mounts = vec![config_mount(), mount("tmp", "/tmp", false)];
     for r in b.repos.iter().filter(|r| r.is_volume()) {
-        volumes.push(Volume {
-            name: r.name.clone(),
-            persistent_volume_claim: Some(PersistentVolumeClaimVolumeSource {
-                claim_name: names::repo_pvc(&v.name, &r.name),
-                ..Default::default()
-            }),
-            ..Default::default()
-        });
+        volumes.push(claim_volume(&r.name, names::repo_pvc(&v.name, &r.name)));
         mounts.push(mount(&r.name, &repo_mount(&r.name), false));
     }
     let selector: BTreeMap<String, String> = [
@@ -466,20 +461,7 @@ pub fn job_rbac(v: &ValidatedCluster) -> (ServiceAccount, Role, RoleBinding) {
                 rule("pods/exec", &["create", "get"]),
             ]),
         },
-        RoleBinding {
-            metadata: meta(v, name.clone(), &l),
-            role_ref: RoleRef {
-                api_group: "rbac.authorization.k8s.io".into(),
-                kind: "Role".into(),
-                name: name.clone(),
-            },
-            subjects: Some(vec![Subject {
-                kind: "ServiceAccount".into(),
-                name,
-                namespace: Some(v.namespace.clone()),
-                ..Default::default()
-            }]),
-        },
+        super::rbac::binding(meta(v, name.clone(), &l), name, &v.namespace),
     )
 }
 
@@ -650,14 +632,7 @@ pub fn restore_job(
 ) -> Job {
     let has_wal = set.spec.wal_volume_claim_spec.is_some();
     let mut volumes = vec![
-        Volume {
-            name: "postgres-data".into(),
-            persistent_volume_claim: Some(PersistentVolumeClaimVolumeSource {
-                claim_name: names::data_pvc(instance),
-                ..Default::default()
-            }),
-            ..Default::default()
-        },
+        claim_volume("postgres-data", names::data_pvc(instance)),
         config_volume(&v.name, conf_key, configuration),
         Volume {
             name: "tmp".into(),
@@ -671,14 +646,7 @@ pub fn restore_job(
         mount("tmp", "/tmp", false),
     ];
     if has_wal {
-        volumes.push(Volume {
-            name: "postgres-wal".into(),
-            persistent_volume_claim: Some(PersistentVolumeClaimVolumeSource {
-                claim_name: names::wal_pvc(instance),
-                ..Default::default()
-            }),
-            ..Default::default()
-        });
+        volumes.push(claim_volume("postgres-wal", names::wal_pvc(instance)));
         mounts.push(mount("postgres-wal", PGWAL_MOUNT, false));
     }
     let mut envs = env_vars();

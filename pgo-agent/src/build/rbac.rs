@@ -2,6 +2,7 @@
 
 use k8s_openapi::api::core::v1::ServiceAccount;
 use k8s_openapi::api::rbac::v1::{PolicyRule, Role, RoleBinding, RoleRef, Subject};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use pgo_api::names;
 
 use super::meta;
@@ -49,8 +50,13 @@ pub fn role(v: &ValidatedCluster) -> Role {
 
 pub fn role_binding(v: &ValidatedCluster) -> RoleBinding {
     let name = names::instance_service_account(&v.name);
+    binding(meta(v, name.clone(), &[]), name, &v.namespace)
+}
+
+/// Binds the Role `name` to the ServiceAccount of the same name.
+pub fn binding(metadata: ObjectMeta, name: String, namespace: &str) -> RoleBinding {
     RoleBinding {
-        metadata: meta(v, name.clone(), &[]),
+        metadata,
         role_ref: RoleRef {
             api_group: "rbac.authorization.k8s.io".into(),
             kind: "Role".into(),
@@ -59,7 +65,7 @@ pub fn role_binding(v: &ValidatedCluster) -> RoleBinding {
         subjects: Some(vec![Subject {
             kind: "ServiceAccount".into(),
             name,
-            namespace: Some(v.namespace.clone()),
+            namespace: Some(namespace.into()),
             ..Default::default()
         }]),
     }
