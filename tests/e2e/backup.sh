@@ -269,6 +269,25 @@ EOF
     writable() { [[ $(sql "SELECT NOT pg_is_in_recovery()") == t ]]; }
     wait_until 120 "writable" writable
     expect_eq "rows committed before T (S3)" "$(rows_digest)" "$before"
+    echo "$CLUSTER" >"$STATE/s3-cluster"
+}
+
+test_unreachable_repository_fails_the_backup_not_the_cluster() {
+    local CLUSTER
+    CLUSTER=$(cat "$STATE/s3-cluster")
+    local f0
+    f0=$(sql "SELECT failed_count FROM pg_stat_archiver")
+    "$REPO/tests/bed/s3.sh" stop >&2
+    kc annotate postgrescluster "$CLUSTER" --overwrite "$L/pgbackrest-backup=s3-down" >/dev/null
+    wait_until 300 "backup to the stopped S3 server finished" manual_done s3-down
+    expect_eq "backup failed" "$(pc '{.status.pgbackrest.manualBackup.failed}')" 1
+    expect_eq "condition" "$(condition PGBackRestManualBackupSuccessful)" False
+    has_event BackupFailed || fail "no BackupFailed event"
+    # Postgres keeps running and accepting writes; archiving reports its failures.
+    sql "INSERT INTO pitr VALUES (5000, 'repo down'); SELECT pg_switch_wal()" >/dev/null
+    failing() { [[ $(sql "SELECT failed_count FROM pg_stat_archiver") -gt $f0 ]]; }
+    wait_until 120 "archive failures counted" failing
+    is_ready "$CLUSTER" || fail "the cluster must stay ready while its repository is down"
     kc delete postgrescluster "$CLUSTER" --wait=false >/dev/null
 }
 
@@ -285,6 +304,7 @@ main() {
     run_test "a failing backup gets a condition and an event" test_a_failing_backup_gets_a_condition_and_event
     if "$REPO/tests/bed/s3.sh" start >&2; then
         run_test "S3 repository: point-in-time restore" test_s3_repository_point_in_time_restore
+        run_test "an unreachable repository fails the backup, not the cluster" test_unreachable_repository_fails_the_backup_not_the_cluster
     else
         run_test "S3 repository: the local S3 server starts" false
     fi
