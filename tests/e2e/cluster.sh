@@ -219,7 +219,7 @@ test_scale_down_removes_instances_and_their_claims() {
     local primary
     primary=$(primary_pod)
     set_replicas 1
-    wait_until 120 "one StatefulSet" bash -c "[[ \$(kubectl -n $NS get sts -l $L/cluster=$CLUSTER -o name | wc -l) == 1 ]]"
+    wait_until 120 "one StatefulSet" bash -c "[[ \$(kubectl -n $NS get sts -l $L/cluster=$CLUSTER,$L/instance-set -o name | wc -l) == 1 ]]"
     wait_until 120 "one data claim" bash -c "[[ \$(kubectl -n $NS get pvc -l $L/cluster=$CLUSTER,$L/data=postgres -o name | wc -l) == 1 ]]"
     expect_eq "the primary was kept" "$(primary_pod)" "$primary"
     wait_until 60 "ready" is_ready
