@@ -237,6 +237,9 @@ spec:
         repo1-path: /pgbackrest/$NS/hippo-s3-$(date +%s)/repo1
         repo1-s3-uri-style: path
         repo1-storage-ca-file: /etc/pgbackrest/conf.d/s3-ca.crt
+        # A local server answers at once or not at all: give up on it after seconds, not the
+        # default minute per request (the unreachable-repository test below).
+        io-timeout: "5"
       repos:
       - name: repo1
         s3:
