@@ -202,12 +202,9 @@ pub async fn prepare(
 
     // A clone, before the cluster ever started.
     if let Some(src) = &v.clone_source {
-        let fresh = prev.is_none()
-            && read.patroni_annotation("initialize").is_none()
-            && read
-                .stateful_sets
-                .keys()
-                .all(|n| *n == names::repo_host(&v.name));
+        // Decided from Patroni's DCS, not only from the status: a reconcile may see a status
+        // older than its own last write, and must then not start an empty instance.
+        let fresh = prev.is_none() && read.patroni_annotation("initialize").is_none();
         if fresh {
             prep.restore = Some(started(CLONE_ID));
         }
