@@ -216,7 +216,11 @@ pub async fn prepare(
             match clone_conf(ctx, v, &src.cluster, &src.run).await {
                 Ok(conf) => prep.clone_conf = Some(conf),
                 Err(e) => {
-                    publish(ctx, pc, EventType::Warning, "CloneWaiting", e).await;
+                    // Once, not at every retry.
+                    tracing::warn!(cluster = %v.name, error = %e, "the clone waits for its source");
+                    if prev.is_none() {
+                        publish(ctx, pc, EventType::Warning, "CloneWaiting", e).await;
+                    }
                 }
             }
         }
