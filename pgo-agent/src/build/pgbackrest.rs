@@ -279,7 +279,9 @@ pub fn config_mount() -> VolumeMount {
     mount(VOLUME, CONF_DIR, true)
 }
 
-fn restricted() -> SecurityContext {
+/// Every container of the project: non-root, no privilege escalation, no capabilities, a
+/// read-only root filesystem.
+pub(super) fn restricted() -> SecurityContext {
     SecurityContext {
         allow_privilege_escalation: Some(false),
         privileged: Some(false),
