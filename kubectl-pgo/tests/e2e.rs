@@ -1010,6 +1010,20 @@ struct Tmux {
 }
 
 impl Tmux {
+    /// A detached 160-column tmux session of `rows` rows running `shell_cmd`.
+    fn start(name: &str, shell_cmd: &str, rows: u16) -> Tmux {
+        let session = format!("kpgo-{name}-{}", std::process::id());
+        let status = Command::new("tmux")
+            .args(["new-session", "-d", "-s", &session, "-x", "160", "-y"])
+            .arg(rows.to_string())
+            .arg(shell_cmd)
+            .env_remove("TMUX")
+            .status()
+            .unwrap();
+        assert!(status.success());
+        Tmux { session }
+    }
+
     fn keys(&self, keys: &[&str]) {
         let status = Command::new("tmux")
             .args(["send-keys", "-t", &self.session])
@@ -1063,29 +1077,15 @@ impl Drop for Tmux {
 fn delete_asks_on_a_terminal_and_no_keeps_the_cluster() {
     let Some(bed) = bed("delete-tty") else { return };
     bed.create("hippo", &[]);
-    let session = format!("kpgo-delete-{}", std::process::id());
-    let shell_cmd = format!(
-        "{BIN} --kubeconfig {} -n {} delete hippo; echo DELETE-EXIT=$?; sleep 600",
-        bed.kubeconfig.display(),
-        bed.namespace
+    let t = Tmux::start(
+        "delete",
+        &format!(
+            "{BIN} --kubeconfig {} -n {} delete hippo; echo DELETE-EXIT=$?; sleep 600",
+            bed.kubeconfig.display(),
+            bed.namespace
+        ),
+        20,
     );
-    let status = Command::new("tmux")
-        .args([
-            "new-session",
-            "-d",
-            "-s",
-            &session,
-            "-x",
-            "160",
-            "-y",
-            "20",
-            &shell_cmd,
-        ])
-        .env_remove("TMUX")
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let t = Tmux { session };
     t.wait_for("Delete PostgresCluster hippo in namespace");
     t.keys(&["n"]);
     let screen = t.wait_for("DELETE-EXIT=");
@@ -1103,29 +1103,15 @@ fn wizard_asks_validates_summarizes_and_creates() {
     if Command::new("tmux").arg("-V").output().is_err() {
         panic!("tmux is needed for the wizard test: apt-get install -y tmux");
     }
-    let session = format!("kpgo-wizard-{}", std::process::id());
-    let shell_cmd = format!(
-        "{BIN} --kubeconfig {} -n {} create; echo WIZARD-EXIT=$?; sleep 600",
-        bed.kubeconfig.display(),
-        bed.namespace
+    let t = Tmux::start(
+        "wizard",
+        &format!(
+            "{BIN} --kubeconfig {} -n {} create; echo WIZARD-EXIT=$?; sleep 600",
+            bed.kubeconfig.display(),
+            bed.namespace
+        ),
+        50,
     );
-    let status = Command::new("tmux")
-        .args([
-            "new-session",
-            "-d",
-            "-s",
-            &session,
-            "-x",
-            "160",
-            "-y",
-            "50",
-            &shell_cmd,
-        ])
-        .env_remove("TMUX")
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let t = Tmux { session };
     t.wait_for("Cluster name");
     // An invalid answer is refused on the spot, with the reason.
     t.keys(&["Bad_Name", "Enter"]);
