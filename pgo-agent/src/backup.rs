@@ -105,6 +105,13 @@ pub fn restore_target(plan: &InstancePlan, v: &ValidatedCluster) -> Option<Strin
         .find_map(|s| plan.get(&s.name).and_then(|i| i.first().cloned()))
 }
 
+/// Whether the repository host's pod is ready.
+fn repo_host_ready(read: &ReadState, v: &ValidatedCluster) -> bool {
+    read.pods
+        .iter()
+        .any(|p| p.name_any() == names::repo_host_pod(&v.name) && pod_is_ready(p))
+}
+
 fn instance_pods(read: &ReadState) -> impl Iterator<Item = &Pod> {
     read.pods.iter().filter(|p| {
         p.labels().contains_key(labels::DATA) && p.labels().contains_key(labels::INSTANCE)
@@ -195,10 +202,7 @@ pub async fn prepare(
         restore: prev.clone(),
         ..Default::default()
     };
-    let repo_host_ready = read
-        .pods
-        .iter()
-        .any(|p| p.name_any() == names::repo_host_pod(&v.name) && pod_is_ready(p));
+    let repo_host_ready = repo_host_ready(read, v);
 
     // A clone, before the cluster ever started.
     if let Some(src) = &v.clone_source {
@@ -568,10 +572,7 @@ pub async fn run(
     };
     let ns = v.namespace.as_str();
     let restoring = restore.as_ref().is_some_and(|r| !r.finished);
-    let repo_host_ready = read
-        .pods
-        .iter()
-        .any(|p| p.name_any() == names::repo_host_pod(&v.name) && pod_is_ready(p));
+    let repo_host_ready = repo_host_ready(read, v);
     let primary_ready = read.primary_pod().is_some_and(pod_is_ready);
     let sidecar_ready = read.primary_pod().is_some_and(|p| {
         p.status
