@@ -1,6 +1,6 @@
-//! Pipeline step 4 of 5 (read -> validate -> build -> **apply** -> status): server-side apply
+//! Pipeline step 4 of 5 (observe -> validate -> plan -> **apply** -> status): server-side apply
 //! of every desired object under one field manager, then removal of the cluster's labelled
-//! objects that this pass did not produce.
+//! objects that this pass did not produce; and the status, on the status subresource.
 //!
 //! An object is sent only when what we want changed, or when someone else changed the object
 //! since we last applied it: an unchanged cluster costs no write requests on resync.
@@ -13,10 +13,11 @@ use k8s_openapi::api::core::v1::PersistentVolumeClaim;
 use kube::api::{DeleteParams, Patch, PatchParams, PropagationPolicy};
 use kube::{Api, Client, Resource, ResourceExt};
 use pgo_api::names::AGENT_MANAGER;
+use pgo_api::{PostgresCluster, PostgresClusterStatus};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::build::Desired;
+use crate::desired::Desired;
 use crate::observe::{ByName, ReadState};
 
 #[derive(Debug, thiserror::Error)]
@@ -27,6 +28,8 @@ pub enum Error {
         name: String,
         source: kube::Error,
     },
+    #[error("failed to update the status of {name}: {source}")]
+    Status { name: String, source: kube::Error },
     #[error("failed to delete {kind} {name} that the spec no longer wants: {source}")]
     Delete {
         kind: &'static str,
@@ -293,6 +296,35 @@ fn keep_bound_fields(desired: &PersistentVolumeClaim, read: &ReadState) -> Persi
         spec.volume_mode = cur.volume_mode.clone();
     }
     out
+}
+
+/// Writes the status through the status subresource, when it changed. Returns the writes sent.
+pub async fn patch_status(
+    client: &Client,
+    pc: &PostgresCluster,
+    status: PostgresClusterStatus,
+) -> Result<u32, Error> {
+    if pc.status.as_ref() == Some(&status) {
+        return Ok(0);
+    }
+    let api: Api<PostgresCluster> =
+        Api::namespaced(client.clone(), &pc.namespace().unwrap_or_default());
+    let body = serde_json::json!({
+        "apiVersion": PostgresCluster::api_version(&()),
+        "kind": PostgresCluster::kind(&()),
+        "status": status,
+    });
+    api.patch_status(
+        &pc.name_any(),
+        &PatchParams::apply(AGENT_MANAGER).force(),
+        &Patch::Apply(&body),
+    )
+    .await
+    .map_err(|source| Error::Status {
+        name: pc.name_any(),
+        source,
+    })?;
+    Ok(1)
 }
 
 #[cfg(test)]

@@ -1,5 +1,10 @@
-//! The reconcile loop: read -> validate -> build -> apply -> status, plus the actions Patroni
-//! and Postgres need from inside the primary (users, dynamic configuration, switchover).
+//! The reconcile loop. Each pass runs the pipeline top to bottom:
+//!
+//! observe (`observe`) -> validate (`pgo_api::validate`) -> plan (`desired`, `pgbackrest`'s
+//! decisions; pure) -> apply (`apply`, then the actions in `database` and `pgbackrest::act`)
+//! -> status (`status`; pure, written by `apply::patch_status`).
+//!
+//! This module wires the steps together, watches what clusters own, and runs the finalizer.
 
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -7,28 +12,26 @@ use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use k8s_openapi::api::apps::v1::StatefulSet;
-use k8s_openapi::api::core::v1::{ConfigMap, Endpoints, Pod, Service};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::{MicroTime, ObjectMeta, Time};
-use k8s_openapi::jiff::Timestamp;
-use kube::api::{DeleteParams, ListParams, Patch, PatchParams, PostParams};
+use k8s_openapi::api::core::v1::{Endpoints, Pod, Service};
+use kube::api::{DeleteParams, ListParams};
 use kube::core::PartialObjectMeta;
 use kube::runtime::controller::Action;
-use kube::runtime::events::EventType;
 use kube::runtime::finalizer::{finalizer, Event as FinalizerEvent};
 use kube::runtime::reflector::ObjectRef;
 use kube::runtime::{reflector, watcher, Controller, WatchStreamExt};
-use kube::{Api, Client, Resource, ResourceExt};
+use kube::{Api, Client, ResourceExt};
 use pgo_api::names::{self, labels};
-use pgo_api::{PostgresCluster, PostgresClusterStatus};
-use serde_json::json;
+use pgo_api::validate::{self, unsupported_fields, Defaults, ValidatedCluster};
+use pgo_api::PostgresCluster;
 
-use crate::apply::{Applier, ApplyCache};
-use crate::build::{self, dcs_config, users_revision, users_sql};
+use crate::apply::{patch_status, Applied, Applier, ApplyCache};
+use crate::context::Context;
+use crate::desired::{self, InstancePlan};
+use crate::events::{publish, Note};
 use crate::http::Health;
 use crate::observe::{self, pod_is_ready, ReadState};
-use crate::status::{self, Input};
-use crate::validate::{self, unsupported_fields, Defaults, ValidatedCluster};
-use crate::{backup, credentials, exec};
+use crate::status::{self, Actions, Backups, Input, Primary, Spec};
+use crate::{credentials, database, pgbackrest};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -38,8 +41,6 @@ pub enum Error {
     Credentials(#[from] credentials::Error),
     #[error(transparent)]
     Apply(#[from] crate::apply::Error),
-    #[error("failed to update the status of {name}: {source}")]
-    Status { name: String, source: kube::Error },
     #[error("failed to clean up after cluster {name}: {source}")]
     Cleanup { name: String, source: kube::Error },
     #[error("cluster {name} is being deleted; waiting for its instances to stop")]
@@ -48,255 +49,14 @@ pub enum Error {
     Finalizer(Box<kube::runtime::finalizer::Error<Error>>),
 }
 
-/// Held while a cluster's Patroni state may still need removing.
-pub const FINALIZER: &str = "postgres-operator.crunchydata.com/finalizer";
-
-pub struct Context {
-    pub client: Client,
-    pub defaults: Defaults,
-    pub pdb_supported: bool,
-    pub cache: ApplyCache,
-    /// This agent's name in Events it reports.
-    pub instance: String,
-    pub health: Arc<Health>,
-    /// How often an unchanged cluster is looked at again.
-    pub resync: Duration,
-}
-
 /// How soon a cluster that is still converging is looked at again.
 const CONVERGING: Duration = Duration::from_secs(10);
-
-fn now() -> Time {
-    Time(Timestamp::now())
-}
-
-/// Records an Event on the cluster. Each call creates one: callers publish on changes only,
-/// and a changed message must not be folded into an older Event's count.
-pub(crate) async fn publish(
-    ctx: &Context,
-    pc: &PostgresCluster,
-    type_: EventType,
-    reason: &str,
-    note: String,
-) {
-    let ns = pc.namespace().unwrap_or_default();
-    let ev = k8s_openapi::api::events::v1::Event {
-        metadata: ObjectMeta {
-            // As kubectl names Events: the object's name and a unique suffix. (The 1.20 events
-            // API rejects a generateName ending in '.'.)
-            name: Some(format!(
-                "{}.{:x}",
-                pc.name_any(),
-                Timestamp::now().as_nanosecond()
-            )),
-            namespace: Some(ns.clone()),
-            ..Default::default()
-        },
-        event_time: Some(MicroTime(Timestamp::now())),
-        type_: Some(match type_ {
-            EventType::Normal => "Normal".into(),
-            EventType::Warning => "Warning".into(),
-        }),
-        reason: Some(reason.into()),
-        action: Some("Reconcile".into()),
-        // Kubernetes caps an Event's note at 1 kB.
-        note: Some(note.chars().take(1000).collect()),
-        regarding: Some(pc.object_ref(&())),
-        reporting_controller: Some(names::AGENT_MANAGER.into()),
-        reporting_instance: Some(ctx.instance.clone()),
-        ..Default::default()
-    };
-    let api: Api<k8s_openapi::api::events::v1::Event> = Api::namespaced(ctx.client.clone(), &ns);
-    if let Err(e) = api.create(&PostParams::default(), &ev).await {
-        tracing::warn!(error = %e, "failed to publish event");
-    }
-}
-
-async fn patch_status(
-    ctx: &Context,
-    pc: &PostgresCluster,
-    status: PostgresClusterStatus,
-) -> Result<u32, Error> {
-    if pc.status.as_ref() == Some(&status) {
-        return Ok(0);
-    }
-    let api: Api<PostgresCluster> =
-        Api::namespaced(ctx.client.clone(), &pc.namespace().unwrap_or_default());
-    let body = json!({
-        "apiVersion": PostgresCluster::api_version(&()),
-        "kind": PostgresCluster::kind(&()),
-        "status": status,
-    });
-    api.patch_status(
-        &pc.name_any(),
-        &PatchParams::apply(names::AGENT_MANAGER).force(),
-        &Patch::Apply(&body),
-    )
-    .await
-    .map_err(|source| Error::Status {
-        name: pc.name_any(),
-        source,
-    })?;
-    Ok(1)
-}
-
-/// Scalars compared as text: Patroni may store `30` where we wrote `"30"`.
-fn canonical(v: &serde_json::Value) -> serde_json::Value {
-    use serde_json::Value;
-    match v {
-        Value::Object(m) => {
-            Value::Object(m.iter().map(|(k, v)| (k.clone(), canonical(v))).collect())
-        }
-        Value::Array(a) => Value::Array(a.iter().map(canonical).collect()),
-        Value::String(s) => Value::String(s.clone()),
-        Value::Null => Value::Null,
-        other => Value::String(other.to_string()),
-    }
-}
-
-/// What the in-database actions achieved, for the status.
-#[derive(Default)]
-struct InDatabase {
-    users_revision: Option<String>,
-    database_init_sql: Option<String>,
-    switchover: Option<String>,
-}
-
-/// Users, dynamic configuration, init SQL and switchover, run in the ready primary.
-async fn in_database(
-    ctx: &Context,
-    pc: &PostgresCluster,
-    v: &ValidatedCluster,
-    read: &ReadState,
-    material: &credentials::Material,
-) -> InDatabase {
-    let mut out = InDatabase::default();
-    let Some(primary) = read.primary_pod().filter(|p| pod_is_ready(p)) else {
-        return out;
-    };
-    if v.shutdown {
-        return out;
-    }
-    let pod = primary.name_any();
-    let (client, ns) = (&ctx.client, v.namespace.as_str());
-    let prev = pc.status.clone().unwrap_or_default();
-
-    // Dynamic configuration.
-    let desired = dcs_config(v);
-    let current = read
-        .patroni_annotation("config")
-        .and_then(|c| serde_json::from_str::<serde_json::Value>(c).ok());
-    // Before Patroni has initialized the DCS, its bootstrap section is still being applied.
-    let initialized = read.patroni_annotation("initialize").is_some();
-    if initialized && current.as_ref().map(canonical) != Some(canonical(&desired)) {
-        match exec::replace_dcs_config(client, ns, &pod, &desired).await {
-            Ok(()) => tracing::info!(cluster = %v.name, "replaced Patroni dynamic configuration"),
-            Err(e) => {
-                publish(
-                    ctx,
-                    pc,
-                    EventType::Warning,
-                    "PatroniConfigFailed",
-                    e.to_string(),
-                )
-                .await
-            }
-        }
-    }
-
-    // Users and databases.
-    let sql = users_sql(v, material);
-    let revision = users_revision(&sql);
-    if prev.users_revision.as_deref() != Some(&revision) {
-        match exec::psql(client, ns, &pod, "create users", &sql).await {
-            Ok(_) => {
-                tracing::info!(cluster = %v.name, users = v.users.len(), "users and databases are in place");
-                out.users_revision = Some(revision);
-            }
-            Err(e) => publish(ctx, pc, EventType::Warning, "UsersFailed", e.to_string()).await,
-        }
-    }
-
-    // SQL that runs once after initialization.
-    if let (Some((cm, key)), None) = (&v.database_init_sql, &prev.database_init_sql) {
-        let sql = Api::<ConfigMap>::namespaced(client.clone(), ns)
-            .get_opt(cm)
-            .await
-            .ok()
-            .flatten()
-            .and_then(|c| c.data?.get(key).cloned());
-        match sql {
-            None => {
-                publish(
-                    ctx,
-                    pc,
-                    EventType::Warning,
-                    "DatabaseInitSQLMissing",
-                    format!("spec.databaseInitSQL: ConfigMap {cm} has no key {key}; create it"),
-                )
-                .await
-            }
-            Some(sql) => match exec::psql(client, ns, &pod, "databaseInitSQL", &sql).await {
-                Ok(_) => {
-                    out.database_init_sql = Some(build::sha256_hex(sql.as_bytes())[..16].into())
-                }
-                Err(e) => {
-                    publish(
-                        ctx,
-                        pc,
-                        EventType::Warning,
-                        "DatabaseInitSQLFailed",
-                        e.to_string(),
-                    )
-                    .await
-                }
-            },
-        }
-    }
-
-    // Switchover, once per value of the trigger annotation.
-    let done = prev.patroni.as_ref().and_then(|p| p.switchover.clone());
-    if let (Some(sw), Some(trigger)) = (&v.switchover, &v.switchover_trigger) {
-        if done.as_ref() != Some(trigger) {
-            let candidate = sw.target_instance.as_deref().map(names::instance_pod);
-            match exec::switchover(client, ns, &pod, candidate.as_deref(), sw.failover).await {
-                Ok(_) => {
-                    publish(
-                        ctx,
-                        pc,
-                        EventType::Normal,
-                        "Switchover",
-                        format!(
-                            "switchover {trigger} done{}",
-                            candidate
-                                .map(|c| format!("; new primary {c}"))
-                                .unwrap_or_default()
-                        ),
-                    )
-                    .await;
-                    out.switchover = Some(trigger.clone());
-                }
-                Err(e) => {
-                    publish(
-                        ctx,
-                        pc,
-                        EventType::Warning,
-                        "SwitchoverFailed",
-                        e.to_string(),
-                    )
-                    .await
-                }
-            }
-        }
-    }
-    out
-}
 
 pub async fn reconcile(pc: Arc<PostgresCluster>, ctx: Arc<Context>) -> Result<Action, Error> {
     let started = Instant::now();
     let api: Api<PostgresCluster> =
         Api::namespaced(ctx.client.clone(), &pc.namespace().unwrap_or_default());
-    let result = finalizer(&api, FINALIZER, pc, |event| async {
+    let result = finalizer(&api, names::FINALIZER, pc, |event| async {
         match event {
             FinalizerEvent::Apply(pc) => reconcile_inner(&pc, &ctx).await,
             FinalizerEvent::Cleanup(pc) => cleanup(&pc, &ctx).await,
@@ -326,7 +86,7 @@ async fn cleanup(pc: &PostgresCluster, ctx: &Context) -> Result<Action, Error> {
     let sts: Api<StatefulSet> = Api::namespaced(ctx.client.clone(), &ns);
     sts.delete_collection(
         &DeleteParams::background(),
-        &ListParams::default().labels(&build::cluster_selector(&name)),
+        &ListParams::default().labels(&names::cluster_selector(&name)),
     )
     .await
     .map_err(cleanup_err)?;
@@ -357,89 +117,136 @@ async fn cleanup(pc: &PostgresCluster, ctx: &Context) -> Result<Action, Error> {
     Ok(Action::await_change())
 }
 
-async fn reconcile_inner(pc: &PostgresCluster, ctx: &Context) -> Result<Action, Error> {
-    let read = observe::read(&ctx.client, pc, ctx.pdb_supported).await?;
-    let previous = pc.status.as_ref();
-    let generation = pc.metadata.generation.unwrap_or_default();
-    let base = |errors, unsupported, read| Input {
-        previous,
-        generation,
-        errors,
+/// The status input every outcome shares: what was observed of the instances and Patroni.
+fn base<'a>(
+    pc: &'a PostgresCluster,
+    read: &ReadState,
+    spec: Spec<'a>,
+    unsupported: &'a [String],
+    instances: status::Instances,
+) -> Input<'a> {
+    Input {
+        previous: pc.status.as_ref(),
+        generation: pc.metadata.generation.unwrap_or_default(),
+        spec,
         unsupported,
         shutdown: pc.spec.shutdown.unwrap_or(false),
-        paused: pc.spec.paused.unwrap_or(false),
+        instances,
+        primary: read.primary_pod().map(|p| Primary {
+            pod: p.name_any(),
+            ready: pod_is_ready(p),
+        }),
+        system_identifier: read.patroni_annotation("initialize").map(String::from),
+        actions: Actions::default(),
+        backups: Backups::NotRun,
+        now: pgbackrest::restore::time(chrono::Utc::now()),
+    }
+}
+
+/// Instance counts from the StatefulSets that exist, when nothing was applied.
+fn existing_instances(read: &ReadState) -> status::Instances {
+    let sets = read
+        .stateful_sets
+        .values()
+        .filter_map(|s| status::set_of(s).map(String::from));
+    status::instances(sets, read.stateful_sets.values())
+}
+
+/// Instance counts from what was applied.
+fn applied_instances(applied: &Applied, plan: &InstancePlan) -> status::Instances {
+    status::instances(plan.keys().cloned(), &applied.stateful_sets)
+}
+
+/// An invalid spec: nothing is applied or deleted; the condition and one Event name the fields.
+async fn invalid(
+    ctx: &Context,
+    pc: &PostgresCluster,
+    read: &ReadState,
+    errors: Vec<validate::FieldError>,
+) -> Result<Action, Error> {
+    let unsupported = unsupported_fields(pc);
+    let st = status::compute(&base(
+        pc,
         read,
-        applied: None,
-        postgres_version: None,
-        users_revision: None,
-        database_init_sql: None,
-        switchover: None,
-        pgbackrest: None,
-        stanza_error: None,
-        now: now(),
-    };
+        Spec::Invalid(&errors),
+        &unsupported,
+        existing_instances(read),
+    ));
+    let previous = pc.status.as_ref();
+    let was = previous.and_then(|s| s.conditions.iter().find(|c| c.type_ == status::VALID));
+    let now_c = st.conditions.iter().find(|c| c.type_ == status::VALID);
+    if was.map(|c| (&c.status, &c.message)) != now_c.map(|c| (&c.status, &c.message)) {
+        let list: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+        tracing::warn!(cluster = %pc.name_any(), errors = %list.join("; "), "invalid spec; nothing changed");
+        let message = format!("nothing was changed; fix: {}", list.join("; "));
+        publish(ctx, pc, Note::warning("InvalidSpec", message)).await;
+    }
+    ctx.health.metrics.count("invalid");
+    let writes = patch_status(&ctx.client, pc, st).await?;
+    ctx.health.metrics.writes.inc_by(u64::from(writes));
+    Ok(Action::requeue(ctx.resync))
+}
 
-    let v = match validate::validate(pc, &ctx.defaults) {
+async fn reconcile_inner(pc: &PostgresCluster, ctx: &Context) -> Result<Action, Error> {
+    // 1. observe
+    let read = observe::read(&ctx.client, pc, ctx.pdb_supported).await?;
+    // 2. validate
+    let v: ValidatedCluster = match validate::validate(pc, &ctx.defaults) {
         Ok(v) => v,
-        Err(errors) => {
-            let unsupported = unsupported_fields(pc);
-            let status = status::compute(&base(&errors, &unsupported, &read));
-            let was = previous.and_then(|s| s.conditions.iter().find(|c| c.type_ == status::VALID));
-            let now_c = status.conditions.iter().find(|c| c.type_ == status::VALID);
-            if was.map(|c| (&c.status, &c.message)) != now_c.map(|c| (&c.status, &c.message)) {
-                let list: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
-                tracing::warn!(cluster = %pc.name_any(), errors = %list.join("; "), "invalid spec; nothing changed");
-                publish(
-                    ctx,
-                    pc,
-                    EventType::Warning,
-                    "InvalidSpec",
-                    format!("nothing was changed; fix: {}", list.join("; ")),
-                )
-                .await;
-            }
-            ctx.health.metrics.count("invalid");
-            let writes = patch_status(ctx, pc, status).await?;
-            ctx.health.metrics.writes.inc_by(u64::from(writes));
-            return Ok(Action::requeue(ctx.resync));
-        }
+        Err(errors) => return invalid(ctx, pc, &read, errors).await,
     };
-
     if v.paused {
-        let status = status::compute(&base(&[], &v.unsupported, &read));
+        let st = status::compute(&base(
+            pc,
+            &read,
+            Spec::Paused,
+            &v.unsupported,
+            existing_instances(&read),
+        ));
         ctx.health.metrics.count("paused");
-        let writes = patch_status(ctx, pc, status).await?;
+        let writes = patch_status(&ctx.client, pc, st).await?;
         ctx.health.metrics.writes.inc_by(u64::from(writes));
         return Ok(Action::requeue(ctx.resync));
     }
-
+    // 3. plan
+    let now = chrono::Utc::now();
     let material = credentials::ensure(&v, &read.existing_secrets(&v.name))?;
-    let mut observed = read.observed();
-    let prep = backup::prepare(ctx, pc, &v, &read, &build::plan_instances(&v, &observed)).await;
-    observed.hold = prep.hold.clone();
-    observed.clone_conf = prep.clone_conf.clone();
-    let desired = build::build(&v, &observed, &material, ctx.pdb_supported);
+    let observed = read.observed();
+    let plan = desired::plan_instances(&v, &observed);
+    let prep = pgbackrest::act::prepare(ctx, pc, &v, &read, &plan, now).await;
+    let want = desired::build(&v, &observed, &prep.restoring, &material, ctx.pdb_supported);
+    // 4. apply, then what runs inside the database and pgBackRest's steps
     let applied = Applier::new(&ctx.client, &ctx.cache, &v.namespace)
-        .apply_desired(&desired, &read, observed.primary_instance.as_deref())
+        .apply_desired(&want, &read, observed.primary_instance.as_deref())
         .await?;
-    let actions = in_database(ctx, pc, &v, &read, &material).await;
-
-    let mut input = base(&[], &v.unsupported, &read);
-    input.applied = Some((&applied, &desired.plan));
-    input.postgres_version = Some(v.postgres_version);
-    input.users_revision = actions.users_revision;
-    input.database_init_sql = actions.database_init_sql;
-    input.switchover = actions.switchover;
+    let done = database::run(ctx, pc, &v, &read, &material).await;
     let restoring = prep.restore.as_ref().is_some_and(|r| !r.finished);
-    let outcome = backup::run(ctx, pc, &v, &read, &desired.plan, prep).await;
-    input.pgbackrest = Some(outcome.status);
-    input.stanza_error = outcome.stanza_error;
-    let status = status::compute(&input);
-    let ready = status
+    let outcome = pgbackrest::act::run(ctx, pc, &v, &read, &want.plan, prep.restore, now).await;
+    // 5. status
+    let mut input = base(
+        pc,
+        &read,
+        Spec::Applied {
+            postgres_version: v.postgres_version,
+        },
+        &v.unsupported,
+        applied_instances(&applied, &want.plan),
+    );
+    input.actions = Actions {
+        users_revision: done.users_revision,
+        database_init_sql: done.database_init_sql,
+        switchover: done.switchover,
+    };
+    input.backups = Backups::Ran {
+        status: outcome.status,
+        stanza_error: outcome.stanza_error,
+    };
+    let st = status::compute(&input);
+    let ready = st
         .conditions
         .iter()
         .any(|c| c.type_ == status::READY && c.status == "True");
-    let writes = applied.writes + patch_status(ctx, pc, status).await?;
+    let writes = applied.writes + patch_status(&ctx.client, pc, st).await?;
     ctx.health.metrics.count("ok");
     ctx.health.metrics.writes.inc_by(u64::from(writes));
     let next = if (ready || v.shutdown) && !restoring {
@@ -447,8 +254,7 @@ async fn reconcile_inner(pc: &PostgresCluster, ctx: &Context) -> Result<Action, 
     } else {
         CONVERGING
     };
-    let next = outcome.next.map_or(next, |n| n.min(next));
-    Ok(Action::requeue(next))
+    Ok(Action::requeue(outcome.next.map_or(next, |n| n.min(next))))
 }
 
 pub fn error_policy(pc: Arc<PostgresCluster>, error: &Error, _ctx: Arc<Context>) -> Action {
@@ -540,17 +346,4 @@ pub async fn run(client: Client, defaults: Defaults, health: Arc<Health>, resync
         })
         .await;
     ctx.health.ready.store(false, Ordering::Relaxed);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dcs_comparison_ignores_number_versus_string() {
-        let a = json!({"ttl": 30, "postgresql": {"parameters": {"max_connections": "100"}}});
-        let b = json!({"ttl": "30", "postgresql": {"parameters": {"max_connections": 100}}});
-        assert_eq!(canonical(&a), canonical(&b));
-        assert_ne!(canonical(&a), canonical(&json!({"ttl": 31})));
-    }
 }

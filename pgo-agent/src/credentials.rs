@@ -11,8 +11,10 @@ use rcgen::{
     Issuer, KeyPair, KeyUsagePurpose,
 };
 
-use crate::validate::{User, ValidatedCluster};
 use pgo_api::names;
+use pgo_api::validate::{User, ValidatedCluster};
+
+pub use crate::observe::Existing;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -65,17 +67,6 @@ pub struct Material {
     /// pgBackRest's TLS server and client certificate, when backups or a clone are configured.
     pub pgbackrest: Option<CertKey>,
     pub passwords: BTreeMap<String, Password>,
-}
-
-/// The Secrets that already exist, as read from the API.
-#[derive(Debug, Default, Clone)]
-pub struct Existing {
-    pub root_ca: Option<Secret>,
-    pub server: Option<Secret>,
-    pub replication: Option<Secret>,
-    pub pgbackrest: Option<Secret>,
-    /// By user name.
-    pub users: BTreeMap<String, Secret>,
 }
 
 pub const ROOT_CERT_KEY: &str = "root.crt";

@@ -2,17 +2,18 @@
 #![forbid(unsafe_code)]
 
 mod apply;
-mod backup;
-mod backup_spec;
-mod build;
+mod context;
 mod controller;
 mod credentials;
+mod database;
+mod desired;
+mod events;
 mod exec;
 mod http;
 mod leader;
 mod observe;
+mod pgbackrest;
 mod status;
-mod validate;
 
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
@@ -145,7 +146,7 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
         args.agent_image.clone()
     };
     tracing::info!(image = %agent_image, "backup Jobs run this agent image");
-    let defaults = validate::Defaults {
+    let defaults = pgo_api::validate::Defaults {
         postgres_images: [(15, args.postgres_15_image)].into(),
         agent_image,
     };

@@ -1,4 +1,4 @@
-//! Pipeline step 1 of 5 (**read** -> validate -> build -> apply -> status): everything the later
+//! Pipeline step 1 of 5 (**observe** -> validate -> plan -> apply -> status): everything the later
 //! steps need from the API, read once per reconcile. Only objects carrying the cluster's labels
 //! are listed, plus the namespace's root CA and the Patroni config Endpoints.
 
@@ -17,9 +17,6 @@ use pgo_api::names::{self, labels};
 use pgo_api::PostgresCluster;
 use serde::de::DeserializeOwned;
 
-use crate::build::{cluster_selector, Observed};
-use crate::credentials::Existing;
-
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("failed to list {kind} of cluster {cluster}: {source}")]
@@ -34,6 +31,26 @@ pub enum Error {
         name: String,
         source: kube::Error,
     },
+}
+
+/// What the plan depends on: the instances that exist and which one is the primary.
+#[derive(Debug, Clone, Default)]
+pub struct Observed {
+    /// Existing instances (StatefulSet names) by instance set.
+    pub instances: BTreeMap<String, Vec<String>>,
+    /// The instance whose pod Patroni labelled `master`.
+    pub primary_instance: Option<String>,
+}
+
+/// The Secrets that already exist, as read from the API.
+#[derive(Debug, Default, Clone)]
+pub struct Existing {
+    pub root_ca: Option<Secret>,
+    pub server: Option<Secret>,
+    pub replication: Option<Secret>,
+    pub pgbackrest: Option<Secret>,
+    /// By user name.
+    pub users: BTreeMap<String, Secret>,
 }
 
 /// Objects of one kind, by name.
@@ -68,7 +85,7 @@ where
         + std::fmt::Debug,
 {
     let api: Api<K> = Api::namespaced(client.clone(), ns);
-    let lp = ListParams::default().labels(&cluster_selector(cluster));
+    let lp = ListParams::default().labels(&names::cluster_selector(cluster));
     let list = api.list(&lp).await.map_err(|source| Error::List {
         kind: <K as k8s_openapi::Resource>::KIND,
         cluster: cluster.into(),
@@ -208,7 +225,6 @@ impl ReadState {
                 .primary_pod()
                 .and_then(|p| label(&p.metadata, labels::INSTANCE))
                 .map(String::from),
-            ..Default::default()
         }
     }
 

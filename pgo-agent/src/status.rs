@@ -1,46 +1,122 @@
-//! Pipeline step 5 of 5 (read -> validate -> build -> apply -> **status**): the status is
-//! computed here, in pure code, from what was applied and what Patroni reports. A condition's
+//! Pipeline step 5 of 5 (observe -> validate -> plan -> apply -> **status**): the status is
+//! computed here, in pure code, from what was applied and what Patroni reports. Its input is
+//! its own types, so it depends on no other step. A condition's
 //! `lastTransitionTime` changes only when its status does.
 
 use std::collections::BTreeMap;
 
+use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{Condition, Time};
 use pgo_api::names::labels;
+use pgo_api::validate::FieldError;
 use pgo_api::{PatroniStatus, PgBackRestStatus, PostgresClusterStatus, PostgresInstanceSetStatus};
-
-use k8s_openapi::api::apps::v1::StatefulSet;
-
-use crate::apply::Applied;
-use crate::build::InstancePlan;
-use crate::observe::{pod_is_ready, ReadState};
-use crate::validate::FieldError;
 
 pub const VALID: &str = "Valid";
 pub const SUPPORTED: &str = "Supported";
 pub const READY: &str = "Ready";
 pub const PROGRESSING: &str = "Progressing";
 
+/// What became of the spec in this reconcile.
+#[derive(Debug, Clone, Copy)]
+pub enum Spec<'a> {
+    /// Invalid: nothing was applied.
+    Invalid(&'a [FieldError]),
+    /// `spec.paused`: nothing was applied.
+    Paused,
+    /// Valid and applied.
+    Applied { postgres_version: i32 },
+}
+
+/// The primary as Patroni labelled it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Primary {
+    pub pod: String,
+    pub ready: bool,
+}
+
+/// Instance counts by set, from the StatefulSets that were applied (or, when nothing was
+/// applied, those that exist).
+#[derive(Debug, Clone, Default)]
+pub struct Instances {
+    pub sets: Vec<PostgresInstanceSetStatus>,
+    /// Instances wanted and ready, over every set.
+    pub want: i32,
+    pub ready: i32,
+}
+
+/// What the in-database actions achieved; `None` keeps the previous value.
+#[derive(Debug, Clone, Default)]
+pub struct Actions {
+    pub users_revision: Option<String>,
+    pub database_init_sql: Option<String>,
+    pub switchover: Option<String>,
+}
+
+/// What the backup step reported.
+// One per reconcile: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, Default)]
+pub enum Backups {
+    /// It did not run: the previous `status.pgbackrest` stays.
+    #[default]
+    NotRun,
+    /// Its status (if backups or a restore exist), and the last `stanza-create` error.
+    Ran {
+        status: Option<PgBackRestStatus>,
+        stanza_error: Option<String>,
+    },
+}
+
 /// What the status is computed from.
 pub struct Input<'a> {
     pub previous: Option<&'a PostgresClusterStatus>,
     pub generation: i64,
-    pub errors: &'a [FieldError],
+    pub spec: Spec<'a>,
     pub unsupported: &'a [String],
     pub shutdown: bool,
-    pub paused: bool,
-    pub read: &'a ReadState,
-    /// `None` when nothing was applied (invalid or paused spec).
-    pub applied: Option<(&'a Applied, &'a InstancePlan)>,
-    pub postgres_version: Option<i32>,
-    pub users_revision: Option<String>,
-    pub database_init_sql: Option<String>,
-    pub switchover: Option<String>,
-    /// `Some` when the backup step ran (its status, if backups or a restore exist); `None`
-    /// keeps the previous one.
-    pub pgbackrest: Option<Option<PgBackRestStatus>>,
-    /// The last `stanza-create` error, shown in the condition.
-    pub stanza_error: Option<String>,
+    pub instances: Instances,
+    pub primary: Option<Primary>,
+    /// From Patroni's DCS, once it initialized the cluster.
+    pub system_identifier: Option<String>,
+    pub actions: Actions,
+    pub backups: Backups,
     pub now: Time,
+}
+
+/// Counts instances by set. `sets` are the sets to report (each appears, even with none).
+pub fn instances<'a>(
+    sets: impl IntoIterator<Item = String>,
+    stateful_sets: impl IntoIterator<Item = &'a StatefulSet>,
+) -> Instances {
+    let mut by_set: BTreeMap<String, PostgresInstanceSetStatus> = sets
+        .into_iter()
+        .map(|name| {
+            (
+                name.clone(),
+                PostgresInstanceSetStatus {
+                    name,
+                    ..Default::default()
+                },
+            )
+        })
+        .collect();
+    let (mut want, mut ready) = (0, 0);
+    for sts in stateful_sets {
+        let Some(entry) = set_of(sts).and_then(|set| by_set.get_mut(set)) else {
+            continue;
+        };
+        let st = sts.status.clone().unwrap_or_default();
+        entry.replicas += st.replicas;
+        entry.ready_replicas += st.ready_replicas.unwrap_or(0);
+        entry.updated_replicas += st.updated_replicas.unwrap_or(0);
+        want += sts.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
+        ready += st.ready_replicas.unwrap_or(0);
+    }
+    Instances {
+        sets: by_set.into_values().collect(),
+        want,
+        ready,
+    }
 }
 
 fn condition(
@@ -68,7 +144,8 @@ fn condition(
     }
 }
 
-fn set_of(sts: &StatefulSet) -> Option<&str> {
+/// The instance set a StatefulSet belongs to.
+pub fn set_of(sts: &StatefulSet) -> Option<&str> {
     sts.metadata
         .labels
         .as_ref()?
@@ -90,11 +167,16 @@ pub fn compute(input: &Input) -> PostgresClusterStatus {
         )
     };
     let mut conditions = Vec::new();
+    let errors = match input.spec {
+        Spec::Invalid(e) => e,
+        _ => &[],
+    };
+    let applied = matches!(input.spec, Spec::Applied { .. });
 
-    conditions.push(if input.errors.is_empty() {
+    conditions.push(if errors.is_empty() {
         c(VALID, true, "SpecValid", "the spec is valid".into())
     } else {
-        let list: Vec<String> = input.errors.iter().map(|e| e.to_string()).collect();
+        let list: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
         c(
             VALID,
             false,
@@ -121,51 +203,9 @@ pub fn compute(input: &Input) -> PostgresClusterStatus {
         )
     });
 
-    // Instance sets: from the StatefulSets that were applied or, when nothing was applied
-    // (invalid or paused spec), from those that exist.
-    let (sets, stateful_sets): (Vec<String>, Vec<&StatefulSet>) = match input.applied {
-        Some((applied, plan)) => (
-            plan.keys().cloned().collect(),
-            applied.stateful_sets.iter().collect(),
-        ),
-        None => {
-            let existing: Vec<&StatefulSet> = input.read.stateful_sets.values().collect();
-            let sets: Vec<String> = existing
-                .iter()
-                .filter_map(|s| set_of(s).map(String::from))
-                .collect();
-            (sets, existing)
-        }
-    };
-    let mut by_set: BTreeMap<String, PostgresInstanceSetStatus> = sets
-        .into_iter()
-        .map(|name| {
-            (
-                name.clone(),
-                PostgresInstanceSetStatus {
-                    name,
-                    ..Default::default()
-                },
-            )
-        })
-        .collect();
-    let (mut want, mut ready) = (0, 0);
-    for sts in stateful_sets {
-        let Some(entry) = set_of(sts).and_then(|set| by_set.get_mut(set)) else {
-            continue;
-        };
-        let st = sts.status.clone().unwrap_or_default();
-        entry.replicas += st.replicas;
-        entry.ready_replicas += st.ready_replicas.unwrap_or(0);
-        entry.updated_replicas += st.updated_replicas.unwrap_or(0);
-        want += sts.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
-        ready += st.ready_replicas.unwrap_or(0);
-    }
-    let instances: Vec<PostgresInstanceSetStatus> = by_set.into_values().collect();
-
-    let primary = input.read.primary_pod();
-    let primary_name = primary.and_then(|p| p.metadata.name.clone());
-    if input.paused {
+    let (want, ready) = (input.instances.want, input.instances.ready);
+    let primary = input.primary.as_ref();
+    if matches!(input.spec, Spec::Paused) {
         conditions.push(c(
             PROGRESSING,
             false,
@@ -173,85 +213,79 @@ pub fn compute(input: &Input) -> PostgresClusterStatus {
             "spec.paused is true: changes are not rolled out".into(),
         ));
     }
-    conditions.push(
-        if !input.errors.is_empty() && input.applied.is_none() && prev.instances.is_empty() {
-            c(
-                READY,
-                false,
-                "InvalidSpec",
-                "the spec is invalid; see the Valid condition".into(),
-            )
-        } else if input.shutdown {
-            c(
-                READY,
-                false,
-                "Shutdown",
-                "spec.shutdown is true: every instance is stopped".into(),
-            )
-        } else if input.applied.is_some()
-            && want > 0
-            && ready >= want
-            && primary.is_some_and(pod_is_ready)
-        {
-            c(
-                READY,
-                true,
-                "AllInstancesReady",
-                format!(
-                    "{ready} of {want} instances are ready; the primary is {}",
-                    primary_name.clone().unwrap_or_default()
-                ),
-            )
-        } else if primary.is_none() {
-            c(
-                READY,
-                false,
-                "NoPrimary",
-                format!("{ready} of {want} instances are ready; no primary yet"),
-            )
-        } else {
-            c(
-                READY,
-                false,
-                "InstancesNotReady",
-                format!("{ready} of {want} instances are ready"),
-            )
-        },
-    );
+    conditions.push(if !errors.is_empty() && prev.instances.is_empty() {
+        c(
+            READY,
+            false,
+            "InvalidSpec",
+            "the spec is invalid; see the Valid condition".into(),
+        )
+    } else if input.shutdown {
+        c(
+            READY,
+            false,
+            "Shutdown",
+            "spec.shutdown is true: every instance is stopped".into(),
+        )
+    } else if applied && want > 0 && ready >= want && primary.is_some_and(|p| p.ready) {
+        c(
+            READY,
+            true,
+            "AllInstancesReady",
+            format!(
+                "{ready} of {want} instances are ready; the primary is {}",
+                primary.map(|p| p.pod.as_str()).unwrap_or_default()
+            ),
+        )
+    } else if primary.is_none() {
+        c(
+            READY,
+            false,
+            "NoPrimary",
+            format!("{ready} of {want} instances are ready; no primary yet"),
+        )
+    } else {
+        c(
+            READY,
+            false,
+            "InstancesNotReady",
+            format!("{ready} of {want} instances are ready"),
+        )
+    });
 
-    let pgbackrest = match &input.pgbackrest {
-        Some(now) => now.clone(),
-        None => prev.pgbackrest.clone(),
+    let (pgbackrest, stanza_error) = match &input.backups {
+        Backups::Ran {
+            status,
+            stanza_error,
+        } => (status.clone(), stanza_error.as_deref()),
+        Backups::NotRun => (prev.pgbackrest.clone(), None),
     };
     if let Some(p) = &pgbackrest {
-        backup_conditions(p, input.stanza_error.as_deref(), &mut conditions, &c);
+        backup_conditions(p, stanza_error, &mut conditions, &c);
     }
 
-    let system_identifier = input
-        .read
-        .patroni_annotation("initialize")
-        .map(String::from)
-        .or_else(|| {
-            prev.patroni
-                .as_ref()
-                .and_then(|p| p.system_identifier.clone())
-        });
+    let prev_patroni = prev.patroni.clone().unwrap_or_default();
+    let actions = input.actions.clone();
+    let postgres_version = match input.spec {
+        Spec::Applied { postgres_version } => Some(postgres_version),
+        _ => None,
+    };
     PostgresClusterStatus {
         observed_generation: Some(input.generation),
         conditions,
-        instances,
+        instances: input.instances.sets.clone(),
         patroni: Some(PatroniStatus {
-            system_identifier,
-            primary: primary_name,
-            switchover: input
-                .switchover
+            system_identifier: input
+                .system_identifier
                 .clone()
-                .or_else(|| prev.patroni.as_ref().and_then(|p| p.switchover.clone())),
-            switchover_timeline: prev.patroni.as_ref().and_then(|p| p.switchover_timeline),
+                .or(prev_patroni.system_identifier),
+            primary: primary.map(|p| p.pod.clone()),
+            switchover: actions.switchover.or(prev_patroni.switchover),
+            switchover_timeline: prev_patroni.switchover_timeline,
         }),
-        postgres_version: input.postgres_version.or(prev.postgres_version),
-        users_revision: input.users_revision.clone().or(prev.users_revision),
-        database_init_sql: input.database_init_sql.clone().or(prev.database_init_sql),
+        postgres_version: postgres_version.or(prev.postgres_version),
+        users_revision: actions.users_revision.or(prev.users_revision),
+        database_init_sql: actions.database_init_sql.or(prev.database_init_sql),
         pgbackrest,
     }
 }
@@ -322,77 +356,183 @@ fn backup_conditions(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use k8s_openapi::api::apps::v1::{StatefulSetSpec, StatefulSetStatus};
+    use pgo_api::{PgBackRestJobStatus, RepoStatus};
 
     fn time(s: &str) -> Time {
         Time(s.parse().unwrap())
     }
 
-    fn input<'a>(
-        read: &'a ReadState,
-        errors: &'a [FieldError],
-        prev: Option<&'a PostgresClusterStatus>,
-        now: &str,
-    ) -> Input<'a> {
+    fn input<'a>(spec: Spec<'a>, prev: Option<&'a PostgresClusterStatus>, now: &str) -> Input<'a> {
         Input {
             previous: prev,
             generation: 2,
-            errors,
+            spec,
             unsupported: &[],
             shutdown: false,
-            paused: false,
-            read,
-            applied: None,
-            postgres_version: Some(15),
-            users_revision: None,
-            database_init_sql: None,
-            switchover: None,
-            pgbackrest: None,
-            stanza_error: None,
+            instances: Instances::default(),
+            primary: None,
+            system_identifier: None,
+            actions: Actions::default(),
+            backups: Backups::NotRun,
             now: time(now),
+        }
+    }
+
+    const APPLIED: Spec<'static> = Spec::Applied {
+        postgres_version: 15,
+    };
+
+    fn condition<'a>(s: &'a PostgresClusterStatus, type_: &str) -> &'a Condition {
+        s.conditions.iter().find(|c| c.type_ == type_).unwrap()
+    }
+
+    fn sts(set: &str, want: i32, ready: i32) -> StatefulSet {
+        StatefulSet {
+            metadata: k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
+                labels: Some([(labels::INSTANCE_SET.to_string(), set.to_string())].into()),
+                ..Default::default()
+            },
+            spec: Some(StatefulSetSpec {
+                replicas: Some(want),
+                ..Default::default()
+            }),
+            status: Some(StatefulSetStatus {
+                replicas: want,
+                ready_replicas: Some(ready),
+                ..Default::default()
+            }),
         }
     }
 
     #[test]
     fn last_transition_time_is_kept_until_the_status_changes() {
-        let read = ReadState::default();
-        let s1 = compute(&input(&read, &[], None, "2026-01-01T00:00:00Z"));
-        let s2 = compute(&input(&read, &[], Some(&s1), "2026-01-01T00:05:00Z"));
-        let valid = |s: &PostgresClusterStatus| {
-            s.conditions
-                .iter()
-                .find(|c| c.type_ == VALID)
-                .unwrap()
-                .clone()
-        };
+        let s1 = compute(&input(APPLIED, None, "2026-01-01T00:00:00Z"));
+        let s2 = compute(&input(APPLIED, Some(&s1), "2026-01-01T00:05:00Z"));
         assert_eq!(
-            valid(&s2).last_transition_time,
+            condition(&s2, VALID).last_transition_time,
             time("2026-01-01T00:00:00Z")
         );
         let errors = [FieldError {
             field: "spec.instances[0].replicas".into(),
             message: "bad".into(),
         }];
-        let s3 = compute(&input(&read, &errors, Some(&s2), "2026-01-01T00:10:00Z"));
-        assert_eq!(valid(&s3).status, "False");
-        assert_eq!(
-            valid(&s3).last_transition_time,
-            time("2026-01-01T00:10:00Z")
-        );
-        assert!(valid(&s3)
-            .message
-            .contains("spec.instances[0].replicas: bad"));
+        let s3 = compute(&input(
+            Spec::Invalid(&errors),
+            Some(&s2),
+            "2026-01-01T00:10:00Z",
+        ));
+        let valid = condition(&s3, VALID);
+        assert_eq!(valid.status, "False");
+        assert_eq!(valid.last_transition_time, time("2026-01-01T00:10:00Z"));
+        assert!(valid.message.contains("spec.instances[0].replicas: bad"));
         assert_eq!(s3.observed_generation, Some(2));
+        // What earlier reconciles recorded survives an invalid spec.
+        assert_eq!(s3.postgres_version, Some(15));
     }
 
     #[test]
     fn unsupported_fields_are_named_in_a_condition() {
-        let read = ReadState::default();
         let unsupported = vec!["spec.backups".to_string()];
-        let mut i = input(&read, &[], None, "2026-01-01T00:00:00Z");
+        let mut i = input(APPLIED, None, "2026-01-01T00:00:00Z");
         i.unsupported = &unsupported;
         let s = compute(&i);
-        let c = s.conditions.iter().find(|c| c.type_ == SUPPORTED).unwrap();
+        let c = condition(&s, SUPPORTED);
         assert_eq!(c.status, "False");
         assert!(c.message.contains("spec.backups"));
+    }
+
+    #[test]
+    fn ready_needs_every_instance_and_a_ready_primary() {
+        let both = [sts("instance1", 1, 1), sts("instance1", 1, 1)];
+        let mut i = input(APPLIED, None, "2026-01-01T00:00:00Z");
+        i.instances = instances(["instance1".to_string()], &both);
+        i.primary = Some(Primary {
+            pod: "hippo-instance1-abcd-0".into(),
+            ready: true,
+        });
+        let s = compute(&i);
+        let ready = condition(&s, READY);
+        assert_eq!(
+            (ready.status.as_str(), ready.reason.as_str()),
+            ("True", "AllInstancesReady")
+        );
+        assert!(ready.message.contains("2 of 2"));
+        assert_eq!(s.instances[0].ready_replicas, 2);
+        assert_eq!(
+            s.patroni.unwrap().primary.as_deref(),
+            Some("hippo-instance1-abcd-0")
+        );
+
+        let one = [sts("instance1", 1, 1), sts("instance1", 1, 0)];
+        i.instances = instances(["instance1".to_string()], &one);
+        assert_eq!(condition(&compute(&i), READY).reason, "InstancesNotReady");
+        i.primary = None;
+        assert_eq!(condition(&compute(&i), READY).reason, "NoPrimary");
+        i.shutdown = true;
+        assert_eq!(condition(&compute(&i), READY).reason, "Shutdown");
+    }
+
+    #[test]
+    fn a_paused_cluster_says_so_and_is_not_counted_as_applied() {
+        let existing = [sts("instance1", 1, 1)];
+        let mut i = input(Spec::Paused, None, "2026-01-01T00:00:00Z");
+        i.instances = instances(["instance1".to_string()], &existing);
+        i.primary = Some(Primary {
+            pod: "p".into(),
+            ready: true,
+        });
+        let s = compute(&i);
+        assert_eq!(condition(&s, PROGRESSING).reason, "Paused");
+        assert_eq!(condition(&s, READY).status, "False");
+        assert_eq!(s.postgres_version, None);
+    }
+
+    #[test]
+    fn backup_conditions_follow_stanza_manual_backup_and_restore() {
+        let status = PgBackRestStatus {
+            repos: vec![RepoStatus {
+                name: "repo1".into(),
+                stanza_created: false,
+                ..Default::default()
+            }],
+            manual_backup: Some(PgBackRestJobStatus {
+                id: "m1".into(),
+                finished: true,
+                failed: Some(1),
+                ..Default::default()
+            }),
+            restore: Some(PgBackRestJobStatus {
+                id: "r1".into(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let mut i = input(APPLIED, None, "2026-01-01T00:00:00Z");
+        i.backups = Backups::Ran {
+            status: Some(status),
+            stanza_error: Some("ERROR: [039]: no route".into()),
+        };
+        let s = compute(&i);
+        let repo = condition(&s, "PGBackRestReplicaRepoReady");
+        assert_eq!(repo.status, "False");
+        assert!(
+            repo.message.contains("ERROR: [039]: no route"),
+            "{}",
+            repo.message
+        );
+        assert_eq!(
+            condition(&s, "PGBackRestManualBackupSuccessful").reason,
+            "BackupFailed"
+        );
+        assert_eq!(
+            condition(&s, "PGBackRestRestoreProgressing").reason,
+            "RestoreInProgress"
+        );
+
+        // A reconcile whose backup step did not run keeps the previous pgBackRest status.
+        let mut j = input(APPLIED, Some(&s), "2026-01-01T00:01:00Z");
+        j.backups = Backups::NotRun;
+        assert_eq!(compute(&j).pgbackrest, s.pgbackrest);
     }
 }

@@ -25,6 +25,8 @@ pub mod labels {
     pub const PGBACKREST_DEDICATED: &str = "postgres-operator.crunchydata.com/pgbackrest-dedicated";
     /// On repository volumes. They are never pruned: only deleting the cluster removes them.
     pub const PGBACKREST_VOLUME: &str = "postgres-operator.crunchydata.com/pgbackrest-volume";
+    /// On scheduled backup Jobs: the schedule's name, as PGO labels its CronJobs' Jobs.
+    pub const PGBACKREST_CRONJOB: &str = "postgres-operator.crunchydata.com/pgbackrest-cronjob";
     /// Values of [`PGBACKREST_BACKUP`].
     pub const BACKUP_MANUAL: &str = "manual";
     pub const BACKUP_SCHEDULED: &str = "scheduled";
@@ -56,6 +58,12 @@ pub mod annotations {
     /// A hash of the Patroni and Postgres configuration, so pods roll when it changes.
     pub const CONFIG_HASH: &str = "postgres-operator.crunchydata.com/config-hash";
 }
+
+/// Held on each PostgresCluster while its Patroni state may still need removing.
+pub const FINALIZER: &str = "postgres-operator.crunchydata.com/finalizer";
+
+/// The `status.pgbackrest.restore.id` of a clone (`spec.dataSource.postgresCluster`).
+pub const CLONE_RESTORE_ID: &str = "clone";
 
 /// Field managers for server-side apply.
 pub const AGENT_MANAGER: &str = "pgo-agent";
@@ -169,4 +177,14 @@ pub const ROOT_CA_SECRET: &str = "pgo-root-cacert";
 /// The DNS name of a Service inside the cluster.
 pub fn service_host(service: &str, namespace: &str) -> String {
     format!("{service}.{namespace}.svc")
+}
+
+/// The label selector of every object of a cluster that the agent manages.
+pub fn cluster_selector(cluster: &str) -> String {
+    format!(
+        "{}={cluster},{}={}",
+        labels::CLUSTER,
+        labels::MANAGED_BY,
+        labels::MANAGED_BY_VALUE
+    )
 }

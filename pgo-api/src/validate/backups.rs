@@ -1,13 +1,13 @@
-//! Validation of `spec.backups.pgbackrest` and `spec.dataSource.postgresCluster`. Pure: what the
-//! rest of the agent needs, with defaults applied, or errors naming the field and the fix.
+//! `spec.backups.pgbackrest` and `spec.dataSource.postgresCluster`: what the rest of the agent
+//! needs, with defaults applied, or errors naming the field and the fix.
 
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
+use crate::{names, PostgresCluster, RepoS3};
 use k8s_openapi::api::core::v1::PersistentVolumeClaimSpec;
-use pgo_api::{names, PostgresCluster, RepoS3};
 
-use crate::validate::{err, FieldError};
+use super::error::{err, FieldError};
 
 /// Where a repository keeps its files.
 #[derive(Debug, Clone, PartialEq)]

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use super::instance::{data_directory, wal_directory, REPLICATION_TLS_COPY, SOCKET_DIR, TLS_COPY};
 use super::meta;
 use crate::credentials::Material;
-use crate::validate::{InstanceSet, ValidatedCluster};
+use pgo_api::validate::{InstanceSet, ValidatedCluster};
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
@@ -260,7 +260,7 @@ pub fn users_revision(sql: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::build::tests::{material, validated, HIPPO};
+    use crate::desired::tests::{material, validated, HIPPO};
 
     #[test]
     fn dcs_config_carries_lease_tls_and_user_parameters() {

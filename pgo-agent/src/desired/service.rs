@@ -6,7 +6,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use pgo_api::names::{self, labels};
 
 use super::meta;
-use crate::validate::ValidatedCluster;
+use pgo_api::validate::ValidatedCluster;
 
 fn postgres_port(v: &ValidatedCluster, node_port: Option<i32>) -> ServicePort {
     ServicePort {
@@ -119,7 +119,7 @@ pub fn services(v: &ValidatedCluster) -> Vec<Service> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::build::tests::{validated, HIPPO};
+    use crate::desired::tests::{validated, HIPPO};
 
     #[test]
     fn primary_and_replica_services_follow_patroni_roles() {

@@ -16,8 +16,9 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use pgo_api::names::{self, labels};
 
-use super::{meta, Observed};
-use crate::validate::{InstanceSet, ValidatedCluster};
+use super::meta;
+use crate::observe::Observed;
+use pgo_api::validate::{InstanceSet, ValidatedCluster};
 
 /// Instances by set.
 pub type InstancePlan = BTreeMap<String, Vec<String>>;
@@ -501,7 +502,7 @@ pub fn pdb(v: &ValidatedCluster, set: &InstanceSet) -> PodDisruptionBudget {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::build::tests::{validated, HIPPO};
+    use crate::desired::tests::{validated, HIPPO};
 
     #[test]
     fn instance_names_are_stable_and_pgo_shaped() {
@@ -521,7 +522,6 @@ mod tests {
         let observed = Observed {
             instances: [("instance1".to_string(), three.clone())].into(),
             primary_instance: Some(three[2].clone()),
-            ..Default::default()
         };
         v.instance_sets[0].replicas = 1;
         assert_eq!(

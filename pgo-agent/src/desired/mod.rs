@@ -1,7 +1,9 @@
-//! Pipeline step 3 of 5 (read -> validate -> **build** -> apply -> status): every object a
-//! cluster should have, built from the validated spec and what was read. Pure: no I/O.
+//! Pipeline step 3 of 5 (observe -> validate -> **plan** -> apply -> status), its objects half:
+//! every object a cluster should have, from the validated spec, what was observed and what the
+//! pgBackRest plan decided (`crate::pgbackrest`). Pure: no I/O. One module per kind of object.
 
 mod instance;
+pub mod jobs;
 mod patroni;
 pub mod pgbackrest;
 mod rbac;
@@ -20,19 +22,16 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference}
 use pgo_api::names::{self, labels};
 
 use crate::credentials::Material;
-use crate::validate::ValidatedCluster;
+use crate::observe::Observed;
+use pgo_api::validate::ValidatedCluster;
 
 pub use instance::{plan_instances, InstancePlan};
 pub use patroni::{dcs_config, sha256_hex, users_revision, users_sql};
 
-/// What was read from the API that building depends on.
+/// What a restore or clone in progress changes in the objects.
 #[derive(Debug, Clone, Default)]
-pub struct Observed {
-    /// Existing instances (StatefulSet names) by instance set.
-    pub instances: BTreeMap<String, Vec<String>>,
-    /// The instance whose pod Patroni labelled `master`.
-    pub primary_instance: Option<String>,
-    /// Which instances may run while a restore or clone is in progress.
+pub struct Restoring {
+    /// Which instances may run.
     pub hold: Hold,
     /// The restore configuration of a clone, built from the source cluster's spec.
     pub clone_conf: Option<String>,
@@ -83,16 +82,6 @@ pub fn cluster_labels(v: &ValidatedCluster) -> BTreeMap<String, String> {
     l
 }
 
-/// The selector that finds every object of a cluster that the agent manages.
-pub fn cluster_selector(cluster: &str) -> String {
-    format!(
-        "{}={cluster},{}={}",
-        labels::CLUSTER,
-        labels::MANAGED_BY,
-        labels::MANAGED_BY_VALUE
-    )
-}
-
 pub fn owner_reference(v: &ValidatedCluster) -> OwnerReference {
     OwnerReference {
         api_version: format!("{}/v1beta1", names::GROUP),
@@ -128,6 +117,7 @@ pub fn meta(
 pub fn build(
     v: &ValidatedCluster,
     observed: &Observed,
+    restoring: &Restoring,
     material: &Material,
     pdb_supported: bool,
 ) -> Desired {
@@ -158,17 +148,17 @@ pub fn build(
                 pgbackrest::repo_host_conf(v, b, &all),
             ),
         ]);
-        if let Some(c) = &observed.clone_conf {
+        if let Some(c) = &restoring.clone_conf {
             files.insert(pgbackrest::RESTORE_CONF.into(), c.clone());
         }
         desired.config_maps.push(pgbackrest::config_map(v, files));
         desired.stateful_sets.push(pgbackrest::repo_host(v, b));
         desired.pvcs.extend(pgbackrest::repo_pvcs(v, b));
-        let (sa, role, rb) = pgbackrest::job_rbac(v);
+        let (sa, role, rb) = jobs::job_rbac(v);
         desired.service_accounts.push(sa);
         desired.roles.push(role);
         desired.role_bindings.push(rb);
-    } else if let Some(c) = &observed.clone_conf {
+    } else if let Some(c) = &restoring.clone_conf {
         let files = BTreeMap::from([(pgbackrest::RESTORE_CONF.to_string(), c.clone())]);
         desired.config_maps.push(pgbackrest::config_map(v, files));
     }
@@ -177,7 +167,7 @@ pub fn build(
         let config_hash = patroni::config_hash(&files[&patroni::config_key(&set.name)], material);
         for instance in plan.get(&set.name).into_iter().flatten() {
             let mut sts = instance::stateful_set(v, set, instance, &config_hash);
-            if observed.hold.stops(instance) {
+            if restoring.hold.stops(instance) {
                 if let Some(spec) = sts.spec.as_mut() {
                     spec.replicas = Some(0);
                 }
@@ -196,7 +186,7 @@ pub fn build(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::validate::{validate, Defaults};
+    use pgo_api::validate::{validate, Defaults};
 
     pub const HIPPO: &str = r#"
 apiVersion: postgres-operator.crunchydata.com/v1beta1
@@ -235,7 +225,13 @@ spec:
     #[test]
     fn every_object_is_labelled_and_owned() {
         let v = validated(HIPPO);
-        let d = build(&v, &Observed::default(), &material(&v), true);
+        let d = build(
+            &v,
+            &Observed::default(),
+            &Restoring::default(),
+            &material(&v),
+            true,
+        );
         let mut metas: Vec<&ObjectMeta> = Vec::new();
         metas.extend(d.stateful_sets.iter().map(|o| &o.metadata));
         metas.extend(d.pvcs.iter().map(|o| &o.metadata));
@@ -259,7 +255,13 @@ spec:
     #[test]
     fn two_replicas_make_two_statefulsets_with_data_and_wal_claims() {
         let v = validated(HIPPO);
-        let d = build(&v, &Observed::default(), &material(&v), false);
+        let d = build(
+            &v,
+            &Observed::default(),
+            &Restoring::default(),
+            &material(&v),
+            false,
+        );
         assert_eq!(d.stateful_sets.len(), 2);
         assert_eq!(d.pvcs.len(), 4);
         assert!(d.pdbs.is_empty());

@@ -6,7 +6,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use pgo_api::names;
 
 use super::meta;
-use crate::validate::ValidatedCluster;
+use pgo_api::validate::ValidatedCluster;
 
 pub fn service_account(v: &ValidatedCluster) -> ServiceAccount {
     ServiceAccount {

@@ -10,7 +10,7 @@ use pgo_api::names::{self, labels};
 
 use super::meta;
 use crate::credentials::{CertKey, Material, ROOT_CERT_KEY, ROOT_KEY_KEY};
-use crate::validate::ValidatedCluster;
+use pgo_api::validate::ValidatedCluster;
 
 fn data(pairs: &[(&str, &str)]) -> BTreeMap<String, ByteString> {
     pairs
@@ -165,7 +165,7 @@ pub fn user_secrets(v: &ValidatedCluster, m: &Material) -> Vec<Secret> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::build::tests::{material, validated, HIPPO};
+    use crate::desired::tests::{material, validated, HIPPO};
 
     #[test]
     fn user_secret_has_pgo_keys_and_a_working_uri() {

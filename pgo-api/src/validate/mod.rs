@@ -1,0 +1,138 @@
+//! Validation of a PostgresCluster's spec: the raw spec becomes a [`ValidatedCluster`] with
+//! every default filled in, or a list of [`FieldError`]s that name the field and the fix.
+//! Pure: no I/O. The agent runs it before it changes anything; `kubectl pgo` can run the same
+//! rules before it sends anything.
+//!
+//! One module per spec area; each returns its part and pushes its errors.
+
+mod backups;
+mod error;
+mod instances;
+mod network;
+mod patroni;
+mod types;
+mod unsupported;
+mod users;
+
+pub use backups::{
+    option_value, parse_target_time, BackupSpec, CloneSource, Repo, RepoKind, RepoRun,
+};
+pub use error::{is_dns_label, FieldError};
+pub use instances::MAX_INSTANCE_NAME;
+pub use patroni::MANAGED_PARAMETERS;
+pub use types::{Defaults, InstanceSet, Switchover, User, ValidatedCluster};
+pub use unsupported::fields as unsupported_fields;
+
+use crate::{names, PostgresCluster};
+use error::err;
+
+/// The major versions whose images this project builds.
+pub const SUPPORTED_POSTGRES_VERSIONS: &[i32] = &[15];
+
+/// Validates the backup fields of a cluster on their own, e.g. those of a clone's source.
+pub fn backups(
+    pc: &PostgresCluster,
+    image: &str,
+    errors: &mut Vec<FieldError>,
+) -> (Option<BackupSpec>, Option<CloneSource>) {
+    backups::validate(pc, image, errors)
+}
+
+pub fn validate(
+    pc: &PostgresCluster,
+    defaults: &Defaults,
+) -> Result<ValidatedCluster, Vec<FieldError>> {
+    let spec = &pc.spec;
+    let mut errors = Vec::new();
+    let name = pc.metadata.name.clone().unwrap_or_default();
+    let namespace = pc.metadata.namespace.clone().unwrap_or_default();
+
+    let image = image(pc, defaults, &mut errors);
+    let port = network::port(spec, &mut errors);
+    let instance_sets = instances::validate(spec, &name, &mut errors);
+    let users = users::validate(spec, &name, &mut errors);
+    let patroni = patroni::validate(spec, &name, port, &instance_sets, &mut errors);
+    let (custom_tls_secret, custom_replication_tls_secret) = network::tls(spec, &mut errors);
+    network::services(spec, &mut errors);
+    let unsupported = unsupported::fields(pc);
+    let (backups, clone_source) = backups::validate(pc, &image, &mut errors);
+
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let meta = spec.metadata.clone().unwrap_or_default();
+    let annotations = pc.metadata.annotations.clone().unwrap_or_default();
+    Ok(ValidatedCluster {
+        name,
+        namespace,
+        uid: pc.metadata.uid.clone().unwrap_or_default(),
+        generation: pc.metadata.generation.unwrap_or_default(),
+        postgres_version: spec.postgres_version,
+        image,
+        image_pull_policy: spec.image_pull_policy.clone(),
+        port,
+        patroni_port: patroni.port,
+        leader_lease_seconds: patroni.leader_lease_seconds,
+        sync_period_seconds: patroni.sync_period_seconds,
+        instance_sets,
+        users,
+        parameters: patroni.parameters,
+        dynamic_configuration: patroni.dynamic_configuration,
+        shutdown: spec.shutdown.unwrap_or(false),
+        paused: spec.paused.unwrap_or(false),
+        switchover: patroni.switchover,
+        switchover_trigger: annotations
+            .get(names::annotations::TRIGGER_SWITCHOVER)
+            .cloned(),
+        custom_tls_secret,
+        custom_replication_tls_secret,
+        database_init_sql: spec
+            .database_init_sql
+            .as_ref()
+            .map(|d| (d.name.clone(), d.key.clone())),
+        labels: meta.labels.unwrap_or_default(),
+        annotations: meta.annotations.unwrap_or_default(),
+        primary_service: spec.service.clone().unwrap_or_default(),
+        replica_service: spec.replica_service.clone().unwrap_or_default(),
+        image_pull_secrets: spec.image_pull_secrets.clone().unwrap_or_default(),
+        supplemental_groups: spec.supplemental_groups.clone().unwrap_or_default(),
+        default_pod_scheduling: !spec.disable_default_pod_scheduling.unwrap_or(false),
+        backups,
+        clone_source,
+        unsupported,
+    })
+}
+
+/// `spec.postgresVersion` and `spec.image`: the image that runs the cluster.
+fn image(pc: &PostgresCluster, defaults: &Defaults, errors: &mut Vec<FieldError>) -> String {
+    let spec = &pc.spec;
+    if !SUPPORTED_POSTGRES_VERSIONS.contains(&spec.postgres_version) {
+        errors.push(err(
+            "spec.postgresVersion",
+            format!(
+                "version {} is not available; set it to one of {:?}",
+                spec.postgres_version, SUPPORTED_POSTGRES_VERSIONS
+            ),
+        ));
+    }
+    match (
+        &spec.image,
+        defaults.postgres_images.get(&spec.postgres_version),
+    ) {
+        (Some(i), _) if !i.is_empty() => i.clone(),
+        (_, Some(d)) => d.clone(),
+        _ => {
+            errors.push(err(
+                "spec.image",
+                format!(
+                    "no default image for PostgreSQL {}; set spec.image",
+                    spec.postgres_version
+                ),
+            ));
+            String::new()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

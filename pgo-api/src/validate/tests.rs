@@ -1,0 +1,123 @@
+use super::*;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+fn defaults() -> Defaults {
+    Defaults {
+        postgres_images: [(15, "localhost/pgo-postgres:15".to_string())].into(),
+        ..Default::default()
+    }
+}
+
+pub(crate) fn cluster(yaml: &str) -> PostgresCluster {
+    serde_yaml::from_str(yaml).unwrap()
+}
+
+const BASE: &str = r#"
+apiVersion: postgres-operator.crunchydata.com/v1beta1
+kind: PostgresCluster
+metadata: {name: hippo, namespace: db, uid: u1, generation: 3}
+spec:
+  postgresVersion: 15
+  instances:
+    - name: instance1
+      dataVolumeClaimSpec:
+        accessModes: [ReadWriteOnce]
+        resources: {requests: {storage: 1Gi}}
+"#;
+
+#[test]
+fn minimal_spec_gets_pgo_defaults() {
+    let v = validate(&cluster(BASE), &defaults()).unwrap();
+    assert_eq!(v.port, 5432);
+    assert_eq!(v.image, "localhost/pgo-postgres:15");
+    assert_eq!(v.instance_sets[0].replicas, 1);
+    assert_eq!(v.users[0].name, "hippo");
+    assert_eq!(v.users[0].databases, vec!["hippo"]);
+    assert_eq!(v.leader_lease_seconds, 30);
+    assert!(v.unsupported.is_empty());
+}
+
+#[test]
+fn negative_replicas_names_the_field() {
+    let mut pc = cluster(BASE);
+    pc.spec.instances[0].replicas = Some(-1);
+    let errors = validate(&pc, &defaults()).unwrap_err();
+    assert_eq!(errors[0].field, "spec.instances[0].replicas");
+    assert!(errors[0].message.contains("at least 1"));
+}
+
+#[test]
+fn duplicate_instance_set_names_are_rejected() {
+    let mut pc = cluster(BASE);
+    pc.spec.instances.push(pc.spec.instances[0].clone());
+    let errors = validate(&pc, &defaults()).unwrap_err();
+    assert_eq!(errors[0].field, "spec.instances[1].name");
+    assert!(errors[0].message.contains("more than once"));
+}
+
+#[test]
+fn switchover_to_unknown_instance_set_is_rejected() {
+    let mut pc = cluster(BASE);
+    pc.spec.patroni = Some(crate::PatroniSpec {
+        switchover: Some(crate::PatroniSwitchover {
+            enabled: true,
+            target_instance: Some("hippo-nope-abcd".into()),
+            type_: None,
+        }),
+        ..Default::default()
+    });
+    let errors = validate(&pc, &defaults()).unwrap_err();
+    assert_eq!(errors[0].field, "spec.patroni.switchover.targetInstance");
+    pc.spec
+        .patroni
+        .as_mut()
+        .unwrap()
+        .switchover
+        .as_mut()
+        .unwrap()
+        .target_instance = Some("hippo-instance1-abcd".into());
+    assert!(validate(&pc, &defaults()).is_ok());
+}
+
+#[test]
+fn unbuilt_pgo_fields_are_named_not_ignored() {
+    let mut pc = cluster(BASE);
+    pc.spec.proxy = Some(serde_json::json!({"pgBouncer": {}}));
+    pc.spec.instances[0].sidecars = Some(vec![]);
+    let v = validate(&pc, &defaults()).unwrap();
+    assert_eq!(
+        v.unsupported,
+        vec!["spec.proxy", "spec.instances[0].sidecars"]
+    );
+}
+
+#[test]
+fn managed_parameters_are_rejected_and_others_merge() {
+    let mut pc = cluster(BASE);
+    pc.spec.patroni = Some(crate::PatroniSpec {
+        dynamic_configuration: Some(serde_json::json!({
+            "postgresql": {"parameters": {"max_connections": 200, "work_mem": "8MB"}},
+            "synchronous_mode": true
+        })),
+        ..Default::default()
+    });
+    let v = validate(&pc, &defaults()).unwrap();
+    assert_eq!(v.parameters["max_connections"], "200");
+    assert_eq!(v.parameters["work_mem"], "8MB");
+    assert_eq!(v.dynamic_configuration["synchronous_mode"], true);
+
+    pc.spec.config = Some(crate::PostgresConfig {
+        parameters: Some([("ssl".to_string(), IntOrString::String("off".into()))].into()),
+        files: None,
+    });
+    let errors = validate(&pc, &defaults()).unwrap_err();
+    assert_eq!(errors[0].field, "spec.config.parameters.ssl");
+}
+
+#[test]
+fn long_names_are_rejected_before_kubernetes_does() {
+    let mut pc = cluster(BASE);
+    pc.metadata.name = Some("a".repeat(40));
+    let errors = validate(&pc, &defaults()).unwrap_err();
+    assert_eq!(errors[0].field, "spec.instances[0].name");
+}
