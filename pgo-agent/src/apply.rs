@@ -14,11 +14,10 @@ use kube::api::{DeleteParams, Patch, PatchParams, PropagationPolicy};
 use kube::{Api, Client, Resource, ResourceExt};
 use pgo_api::names::AGENT_MANAGER;
 use pgo_api::{PostgresCluster, PostgresClusterStatus};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::desired::Desired;
-use crate::observe::{ByName, ReadState};
+use crate::observe::{ByName, Object, ReadState};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -85,25 +84,6 @@ impl ApplyCache {
         let mut seen = self.seen.lock().expect("apply cache");
         seen.retain(|(_, ns, n), _| !(ns == namespace && n.starts_with(&prefix)));
     }
-}
-
-trait Object:
-    Resource<DynamicType = (), Scope = k8s_openapi::NamespaceResourceScope>
-    + k8s_openapi::Resource
-    + Clone
-    + Serialize
-    + DeserializeOwned
-    + std::fmt::Debug
-{
-}
-impl<K> Object for K where
-    K: Resource<DynamicType = (), Scope = k8s_openapi::NamespaceResourceScope>
-        + k8s_openapi::Resource
-        + Clone
-        + Serialize
-        + DeserializeOwned
-        + std::fmt::Debug
-{
 }
 
 pub struct Applier<'a> {

@@ -16,6 +16,7 @@ use kube::{Api, Client, Resource, ResourceExt};
 use pgo_api::names::{self, labels};
 use pgo_api::PostgresCluster;
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -76,14 +77,27 @@ pub struct ReadState {
     pub patroni_config: Option<Endpoints>,
 }
 
-async fn list<K>(client: &Client, ns: &str, cluster: &str) -> Result<ByName<K>, Error>
-where
+/// A namespaced Kubernetes object the agent reads and applies.
+pub trait Object:
+    Resource<DynamicType = (), Scope = k8s_openapi::NamespaceResourceScope>
+    + k8s_openapi::Resource
+    + Clone
+    + Serialize
+    + DeserializeOwned
+    + std::fmt::Debug
+{
+}
+impl<K> Object for K where
     K: Resource<DynamicType = (), Scope = k8s_openapi::NamespaceResourceScope>
         + k8s_openapi::Resource
         + Clone
+        + Serialize
         + DeserializeOwned
-        + std::fmt::Debug,
+        + std::fmt::Debug
 {
+}
+
+async fn list<K: Object>(client: &Client, ns: &str, cluster: &str) -> Result<ByName<K>, Error> {
     let api: Api<K> = Api::namespaced(client.clone(), ns);
     let lp = ListParams::default().labels(&names::cluster_selector(cluster));
     let list = api.list(&lp).await.map_err(|source| Error::List {
@@ -94,14 +108,7 @@ where
     Ok(list.items.into_iter().map(|o| (o.name_any(), o)).collect())
 }
 
-async fn get_opt<K>(client: &Client, ns: &str, name: &str) -> Result<Option<K>, Error>
-where
-    K: Resource<DynamicType = (), Scope = k8s_openapi::NamespaceResourceScope>
-        + k8s_openapi::Resource
-        + Clone
-        + DeserializeOwned
-        + std::fmt::Debug,
-{
+async fn get_opt<K: Object>(client: &Client, ns: &str, name: &str) -> Result<Option<K>, Error> {
     Api::<K>::namespaced(client.clone(), ns)
         .get_opt(name)
         .await

@@ -733,35 +733,8 @@ impl PostgresClusterSpec {
 mod tests {
     use super::*;
 
-    const HIPPO: &str = r#"
-apiVersion: postgres-operator.crunchydata.com/v1beta1
-kind: PostgresCluster
-metadata:
-  name: hippo
-spec:
-  image: registry.developers.crunchydata.com/crunchydata/crunchy-postgres:ubi8-15.1-0
-  postgresVersion: 15
-  instances:
-    - name: instance1
-      dataVolumeClaimSpec:
-        accessModes:
-        - "ReadWriteOnce"
-        resources:
-          requests:
-            storage: 1Gi
-  backups:
-    pgbackrest:
-      image: registry.developers.crunchydata.com/crunchydata/crunchy-pgbackrest:ubi8-2.41-0
-      repos:
-      - name: repo1
-        volume:
-          volumeClaimSpec:
-            accessModes:
-            - "ReadWriteOnce"
-            resources:
-              requests:
-                storage: 1Gi
-"#;
+    /// PGO's own example, as users apply it.
+    const HIPPO: &str = include_str!("../../examples/hippo.yaml");
 
     #[test]
     fn pgo_hippo_example_parses_unchanged() {

@@ -197,6 +197,20 @@ fn startup_script(config_file: &str) -> String {
     )
 }
 
+/// Selects the pods of one instance set.
+fn set_selector(v: &ValidatedCluster, set: &InstanceSet) -> LabelSelector {
+    LabelSelector {
+        match_labels: Some(
+            [
+                (labels::CLUSTER.to_string(), v.name.clone()),
+                (labels::INSTANCE_SET.to_string(), set.name.clone()),
+            ]
+            .into(),
+        ),
+        ..Default::default()
+    }
+}
+
 fn default_affinity(v: &ValidatedCluster, set: &InstanceSet) -> Affinity {
     // Prefer spreading the instances of a set over nodes, as PGO does by default.
     Affinity {
@@ -206,16 +220,7 @@ fn default_affinity(v: &ValidatedCluster, set: &InstanceSet) -> Affinity {
                     weight: 1,
                     pod_affinity_term: PodAffinityTerm {
                         topology_key: "kubernetes.io/hostname".into(),
-                        label_selector: Some(LabelSelector {
-                            match_labels: Some(
-                                [
-                                    (labels::CLUSTER.to_string(), v.name.clone()),
-                                    (labels::INSTANCE_SET.to_string(), set.name.clone()),
-                                ]
-                                .into(),
-                            ),
-                            ..Default::default()
-                        }),
+                        label_selector: Some(set_selector(v, set)),
                         ..Default::default()
                     },
                 },
@@ -483,16 +488,7 @@ pub fn pdb(v: &ValidatedCluster, set: &InstanceSet) -> PodDisruptionBudget {
         ),
         spec: Some(PodDisruptionBudgetSpec {
             min_available: Some(set.min_available.clone()),
-            selector: Some(LabelSelector {
-                match_labels: Some(
-                    [
-                        (labels::CLUSTER.to_string(), v.name.clone()),
-                        (labels::INSTANCE_SET.to_string(), set.name.clone()),
-                    ]
-                    .into(),
-                ),
-                ..Default::default()
-            }),
+            selector: Some(set_selector(v, set)),
             ..Default::default()
         }),
         status: None,

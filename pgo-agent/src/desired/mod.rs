@@ -188,26 +188,7 @@ pub(crate) mod tests {
     use super::*;
     use pgo_api::validate::{validate, Defaults};
 
-    pub const HIPPO: &str = r#"
-apiVersion: postgres-operator.crunchydata.com/v1beta1
-kind: PostgresCluster
-metadata: {name: hippo, namespace: db, uid: u1, generation: 1}
-spec:
-  postgresVersion: 15
-  instances:
-    - name: instance1
-      replicas: 2
-      dataVolumeClaimSpec:
-        accessModes: [ReadWriteOnce]
-        resources: {requests: {storage: 1Gi}}
-      walVolumeClaimSpec:
-        accessModes: [ReadWriteOnce]
-        resources: {requests: {storage: 1Gi}}
-  users:
-    - name: rhino
-      databases: [zoo]
-      options: CREATEDB
-"#;
+    pub const HIPPO: &str = include_str!("fixtures/hippo.yaml");
 
     pub fn validated(yaml: &str) -> ValidatedCluster {
         let pc: pgo_api::PostgresCluster = serde_yaml::from_str(yaml).unwrap();
@@ -222,16 +203,22 @@ spec:
         crate::credentials::ensure(v, &Default::default()).unwrap()
     }
 
-    #[test]
-    fn every_object_is_labelled_and_owned() {
-        let v = validated(HIPPO);
+    /// Every object of a fixture, with nothing observed yet.
+    pub fn build_fresh(yaml: &str, pdb_supported: bool) -> (ValidatedCluster, Desired) {
+        let v = validated(yaml);
         let d = build(
             &v,
             &Observed::default(),
             &Restoring::default(),
             &material(&v),
-            true,
+            pdb_supported,
         );
+        (v, d)
+    }
+
+    #[test]
+    fn every_object_is_labelled_and_owned() {
+        let (_, d) = build_fresh(HIPPO, true);
         let mut metas: Vec<&ObjectMeta> = Vec::new();
         metas.extend(d.stateful_sets.iter().map(|o| &o.metadata));
         metas.extend(d.pvcs.iter().map(|o| &o.metadata));
@@ -254,14 +241,7 @@ spec:
 
     #[test]
     fn two_replicas_make_two_statefulsets_with_data_and_wal_claims() {
-        let v = validated(HIPPO);
-        let d = build(
-            &v,
-            &Observed::default(),
-            &Restoring::default(),
-            &material(&v),
-            false,
-        );
+        let (_, d) = build_fresh(HIPPO, false);
         assert_eq!(d.stateful_sets.len(), 2);
         assert_eq!(d.pvcs.len(), 4);
         assert!(d.pdbs.is_empty());

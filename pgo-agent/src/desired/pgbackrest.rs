@@ -439,30 +439,7 @@ pub(crate) mod tests {
     use super::*;
     use crate::desired::tests::validated;
 
-    pub const HIPPO_BACKUPS: &str = r#"
-apiVersion: postgres-operator.crunchydata.com/v1beta1
-kind: PostgresCluster
-metadata: {name: hippo, namespace: db, uid: u1, generation: 1}
-spec:
-  postgresVersion: 15
-  instances:
-    - name: instance1
-      replicas: 2
-      dataVolumeClaimSpec:
-        accessModes: [ReadWriteOnce]
-        resources: {requests: {storage: 1Gi}}
-  backups:
-    pgbackrest:
-      global: {repo1-retention-full: "2", archive-push-queue-max: 2GiB}
-      repos:
-      - name: repo1
-        volume:
-          volumeClaimSpec:
-            accessModes: [ReadWriteOnce]
-            resources: {requests: {storage: 1Gi}}
-      - name: repo2
-        s3: {bucket: b, endpoint: "10.0.0.1:9000", region: us-east-1}
-"#;
+    pub const HIPPO_BACKUPS: &str = include_str!("fixtures/hippo-backups.yaml");
 
     #[test]
     fn instances_archive_through_the_repo_host_and_to_s3_directly() {
