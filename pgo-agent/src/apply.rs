@@ -18,6 +18,7 @@ use serde::Serialize;
 
 use crate::desired::Desired;
 use crate::observe::{ByName, Object, ReadState};
+use crate::retire::Retire;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -153,12 +154,26 @@ impl<'a> Applier<'a> {
         Ok(out)
     }
 
-    /// Deletes the labelled objects of this kind that are not wanted any more.
-    async fn prune<K: Object>(&mut self, desired: &[K], observed: &ByName<K>) -> Result<(), Error> {
+    /// Deletes the labelled objects of this kind that are not wanted any more, except those of
+    /// instances `retire` keeps.
+    async fn prune<K: Object>(
+        &mut self,
+        desired: &[K],
+        observed: &ByName<K>,
+        retire: &Retire,
+    ) -> Result<(), Error> {
         let wanted: Vec<String> = desired.iter().map(|d| d.name_any()).collect();
         let api: Api<K> = Api::namespaced(self.client.clone(), self.namespace);
         for (name, obj) in observed {
             if wanted.contains(name) || obj.meta().deletion_timestamp.is_some() {
+                continue;
+            }
+            let instance = obj
+                .meta()
+                .labels
+                .as_ref()
+                .and_then(|l| l.get(pgo_api::names::labels::INSTANCE));
+            if !retire.may_remove(instance.map(String::as_str)) {
                 continue;
             }
             // Backups are kept when a repository leaves the spec: only deleting the cluster
@@ -208,6 +223,7 @@ impl<'a> Applier<'a> {
         desired: &Desired,
         read: &ReadState,
         primary_instance: Option<&str>,
+        retire: &Retire,
     ) -> Result<Applied, Error> {
         let root = BTreeMap::from_iter(read.root_ca.clone().map(|s| (s.name_any(), s)));
         self.apply(&desired.root_ca, &root).await?;
@@ -243,17 +259,19 @@ impl<'a> Applier<'a> {
         self.apply_all(&desired.pdbs, &read.pdbs).await?;
 
         // Remove what the spec no longer wants: workloads first, then their claims.
-        self.prune(&desired.pdbs, &read.pdbs).await?;
-        self.prune(&desired.stateful_sets, &read.stateful_sets)
+        self.prune(&desired.pdbs, &read.pdbs, retire).await?;
+        self.prune(&desired.stateful_sets, &read.stateful_sets, retire)
             .await?;
-        self.prune(&desired.pvcs, &read.pvcs).await?;
-        self.prune(&desired.services, &read.services).await?;
-        self.prune(&desired.config_maps, &read.config_maps).await?;
-        self.prune(&desired.secrets, &read.secrets).await?;
-        self.prune(&desired.role_bindings, &read.role_bindings)
+        self.prune(&desired.pvcs, &read.pvcs, retire).await?;
+        self.prune(&desired.services, &read.services, retire)
             .await?;
-        self.prune(&desired.roles, &read.roles).await?;
-        self.prune(&desired.service_accounts, &read.service_accounts)
+        self.prune(&desired.config_maps, &read.config_maps, retire)
+            .await?;
+        self.prune(&desired.secrets, &read.secrets, retire).await?;
+        self.prune(&desired.role_bindings, &read.role_bindings, retire)
+            .await?;
+        self.prune(&desired.roles, &read.roles, retire).await?;
+        self.prune(&desired.service_accounts, &read.service_accounts, retire)
             .await?;
         Ok(Applied {
             stateful_sets,

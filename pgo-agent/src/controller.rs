@@ -31,7 +31,7 @@ use crate::events::{publish, Note};
 use crate::http::Health;
 use crate::observe::{self, pod_is_ready, ReadState};
 use crate::status::{self, Actions, Backups, Input, Primary, Spec};
-use crate::{credentials, database, pgbackrest};
+use crate::{credentials, database, pgbackrest, retire};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -138,6 +138,7 @@ fn base<'a>(
         }),
         system_identifier: read.patroni_annotation("initialize").map(String::from),
         actions: Actions::default(),
+        retiring: None,
         backups: Backups::NotRun,
         now: pgbackrest::restore::time(chrono::Utc::now()),
     }
@@ -215,11 +216,23 @@ async fn reconcile_inner(pc: &PostgresCluster, ctx: &Context) -> Result<Action, 
     let plan = desired::plan_instances(&v, &observed);
     let prep = pgbackrest::act::prepare(ctx, pc, &v, &read, &plan, now).await;
     let want = desired::build(&v, &observed, &prep.restoring, &material, ctx.pdb_supported);
+    let retire = retire::decide(&observed, &read, &want.plan);
+    if let Some(w) = &retire.waiting {
+        let shown = pc.status.as_ref().is_some_and(|s| {
+            s.conditions
+                .iter()
+                .any(|c| c.type_ == status::PROGRESSING && c.message == *w)
+        });
+        if !shown {
+            tracing::warn!(cluster = %v.name, "{w}");
+            publish(ctx, pc, Note::warning("InstanceRemovalWaiting", w.clone())).await;
+        }
+    }
     // 4. apply, then what runs inside the database and pgBackRest's steps
     let applied = Applier::new(&ctx.client, &ctx.cache, &v.namespace)
-        .apply_desired(&want, &read, observed.primary_instance.as_deref())
+        .apply_desired(&want, &read, observed.primary_instance.as_deref(), &retire)
         .await?;
-    let done = database::run(ctx, pc, &v, &read, &material).await;
+    let done = database::run(ctx, pc, &v, &read, &material, &retire).await;
     let restoring = prep.restore.as_ref().is_some_and(|r| !r.finished);
     let outcome = pgbackrest::act::run(ctx, pc, &v, &read, &want.plan, prep.restore, now).await;
     // 5. status
@@ -237,6 +250,7 @@ async fn reconcile_inner(pc: &PostgresCluster, ctx: &Context) -> Result<Action, 
         database_init_sql: done.database_init_sql,
         switchover: done.switchover,
     };
+    input.retiring = retire.waiting;
     input.backups = Backups::Ran {
         status: outcome.status,
         stanza_error: outcome.stanza_error,

@@ -15,6 +15,7 @@ use crate::desired::{dcs_config, sha256_hex, users_revision, users_sql};
 use crate::events::{publish, Note};
 use crate::exec;
 use crate::observe::{pod_is_ready, ReadState};
+use crate::retire::Retire;
 
 /// What the in-database actions achieved, for the status.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -72,6 +73,7 @@ pub async fn run(
     v: &ValidatedCluster,
     read: &ReadState,
     material: &Material,
+    retire: &Retire,
 ) -> Done {
     let mut out = Done::default();
     let Some(primary) = read.primary_pod().filter(|p| pod_is_ready(p)) else {
@@ -106,6 +108,20 @@ pub async fn run(
 
     if let (Some((cm, key)), None) = (&v.database_init_sql, &prev.database_init_sql) {
         out.database_init_sql = init_sql(ctx, pc, ns, &pod, cm, key).await;
+    }
+
+    // A primary that leaves the spec hands over first (see `crate::retire`).
+    if let Some((_, candidate)) = &retire.switchover {
+        match exec::switchover(client, ns, &pod, Some(candidate), false).await {
+            Ok(_) => {
+                let message = format!(
+                    "{pod} is no longer in the spec: switched over to {candidate}; {pod} is removed next"
+                );
+                publish(ctx, pc, Note::normal("Switchover", message)).await;
+            }
+            Err(e) => publish(ctx, pc, Note::warning("SwitchoverFailed", e.to_string())).await,
+        }
+        return out;
     }
 
     let done = prev.patroni.as_ref().and_then(|p| p.switchover.as_deref());

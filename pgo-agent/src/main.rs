@@ -13,6 +13,7 @@ mod http;
 mod leader;
 mod observe;
 mod pgbackrest;
+mod retire;
 mod status;
 
 use std::net::SocketAddr;

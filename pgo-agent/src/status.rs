@@ -79,6 +79,8 @@ pub struct Input<'a> {
     /// From Patroni's DCS, once it initialized the cluster.
     pub system_identifier: Option<String>,
     pub actions: Actions,
+    /// Why instances that left the spec are still kept (see `crate::retire`).
+    pub retiring: Option<String>,
     pub backups: Backups,
     pub now: Time,
 }
@@ -212,6 +214,8 @@ pub fn compute(input: &Input) -> PostgresClusterStatus {
             "Paused",
             "spec.paused is true: changes are not rolled out".into(),
         ));
+    } else if let Some(why) = &input.retiring {
+        conditions.push(c(PROGRESSING, true, "InstancesRetiring", why.clone()));
     }
     conditions.push(if !errors.is_empty() && prev.instances.is_empty() {
         c(
@@ -374,6 +378,7 @@ mod tests {
             primary: None,
             system_identifier: None,
             actions: Actions::default(),
+            retiring: None,
             backups: Backups::NotRun,
             now: time(now),
         }

@@ -64,17 +64,23 @@ pub fn instance_name(cluster: &str, set: &str, index: u32) -> String {
 }
 
 /// Which instances each set should run: the primary is kept first, then existing instances,
-/// then new ones. Scaling down therefore removes replicas, never the primary.
+/// then new ones. Scaling down therefore removes replicas, never the primary, and only while
+/// the primary is known.
 pub fn plan_instances(v: &ValidatedCluster, observed: &Observed) -> InstancePlan {
     let mut plan = InstancePlan::new();
     for set in &v.instance_sets {
-        let want = set.replicas.max(0) as usize;
         let mut existing = observed
             .instances
             .get(&set.name)
             .cloned()
             .unwrap_or_default();
         existing.sort();
+        // Without a known primary (shut down, failing over, restoring) any instance may hold
+        // the newest data: a scale-down waits until the primary is known.
+        let mut want = set.replicas.max(0) as usize;
+        if observed.primary_instance.is_none() {
+            want = want.max(existing.len());
+        }
         let mut chosen: Vec<String> = Vec::with_capacity(want);
         if let Some(p) = &observed.primary_instance {
             if existing.contains(p) {
