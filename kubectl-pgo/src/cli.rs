@@ -1,10 +1,9 @@
-//! The command line: global flags and one subcommand per verb. Parsing only; no I/O.
+//! The command tree: the root command and one subcommand per verb. Parsing only; no I/O.
 
-use std::path::PathBuf;
-
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 
 use crate::cmds;
+use crate::global::GlobalArgs;
 
 /// kubectl pgo: create, inspect and operate PostgresClusters.
 #[derive(Parser, Debug)]
@@ -28,44 +27,6 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Command,
-}
-
-const GLOBAL: &str = "Global options";
-
-/// Flags every subcommand takes, named as kubectl names them.
-#[derive(Args, Debug, Clone, Default)]
-pub struct GlobalArgs {
-    /// The namespace. Defaults to the namespace of the kubeconfig context, else `default`.
-    #[arg(short = 'n', long, global = true, value_name = "NAMESPACE", help_heading = GLOBAL)]
-    pub namespace: Option<String>,
-
-    /// The kubeconfig context to use.
-    #[arg(long, global = true, value_name = "CONTEXT", help_heading = GLOBAL)]
-    pub context: Option<String>,
-
-    /// Path to the kubeconfig file. Defaults to $KUBECONFIG, then ~/.kube/config.
-    #[arg(long, global = true, value_name = "PATH", help_heading = GLOBAL)]
-    pub kubeconfig: Option<PathBuf>,
-
-    /// Output format of results.
-    #[arg(short = 'o', long, global = true, value_enum, default_value_t = OutputFormat::Table, help_heading = GLOBAL)]
-    pub output: OutputFormat,
-
-    /// Answer yes to every confirmation and never prompt.
-    #[arg(short = 'y', long, global = true, help_heading = GLOBAL)]
-    pub yes: bool,
-}
-
-/// How results are printed on stdout.
-#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum OutputFormat {
-    /// Human-readable tables.
-    #[default]
-    Table,
-    /// JSON.
-    Json,
-    /// YAML.
-    Yaml,
 }
 
 // Parsed once per run: the size of the largest variant does not matter.

@@ -7,7 +7,7 @@ use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Api, Client, Config};
 use pgo_api::PostgresCluster;
 
-use crate::cli::GlobalArgs;
+use crate::global::GlobalArgs;
 
 /// A client and the namespace commands act in.
 #[derive(Clone)]

@@ -6,6 +6,7 @@ mod cli;
 mod client;
 mod cmds;
 mod exec;
+mod global;
 mod output;
 mod validate;
 mod wizard;
@@ -17,6 +18,7 @@ use clap::Parser;
 
 use cli::{Cli, Command};
 use cmds::CmdError;
+use global::GlobalArgs;
 use output::Data;
 
 fn main() -> ExitCode {
@@ -59,7 +61,7 @@ fn boxed<E: CmdError + 'static>(e: E) -> Box<dyn CmdError> {
     Box::new(e)
 }
 
-async fn run(command: Command, global: &cli::GlobalArgs) -> Result<Data, Box<dyn CmdError>> {
+async fn run(command: Command, global: &GlobalArgs) -> Result<Data, Box<dyn CmdError>> {
     use cmds::*;
     Ok(match command {
         Command::Create(args) => {

@@ -4,9 +4,9 @@ use comfy_table::{presets, ContentArrangement, Table};
 use pgo_api::PostgresCluster;
 use serde::Serialize;
 
-use crate::cli::OutputFormat;
 use crate::cmds::show::{BackupView, ClusterView, HaView, UserView, View};
 use crate::cmds::{create, delete, version, Change};
+use crate::global::OutputFormat;
 
 /// Everything a command can return.
 pub enum Data {

@@ -9,8 +9,9 @@ use clap::{Arg, Command, CommandFactory};
 use kube::api::ListParams;
 use kube::ResourceExt;
 
-use crate::cli::{Cli, GlobalArgs};
+use crate::cli::Cli;
 use crate::client::Ctx;
+use crate::global::GlobalArgs;
 
 /// The first argument that selects dynamic completion.
 pub const COMPLETE: &str = "__complete";

@@ -19,9 +19,9 @@ use pgo_api::{
 };
 use serde::Serialize;
 
-use crate::cli::GlobalArgs;
 use crate::client::{ApiError, Ctx};
 use crate::cmds::{CmdError, EXIT_RUNTIME, EXIT_USAGE};
+use crate::global::GlobalArgs;
 use crate::validate;
 
 pub const LONG_ABOUT: &str = "Create a PostgresCluster.\n\n\

@@ -3,9 +3,9 @@
 use kube::api::DeleteParams;
 use serde::Serialize;
 
-use crate::cli::GlobalArgs;
 use crate::client::{ApiError, Ctx};
 use crate::cmds::{check_cluster_name, confirm, CmdError, ConfirmError, EXIT_RUNTIME, EXIT_USAGE};
+use crate::global::GlobalArgs;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {

@@ -6,13 +6,13 @@ use pgo_api::names::annotations::PGBACKREST_RESTORE;
 use serde_json::{json, Value};
 
 use crate::apply;
-use crate::cli::GlobalArgs;
 use crate::client::{ApiError, Ctx};
 use crate::cmds::backup::pick_repo;
 use crate::cmds::{
     check_cluster_name, confirm, ApplyArgs, Change, CmdError, ConfirmError, EXIT_RUNTIME,
     EXIT_USAGE,
 };
+use crate::global::GlobalArgs;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {

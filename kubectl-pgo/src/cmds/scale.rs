@@ -6,9 +6,9 @@ use pgo_api::PostgresCluster;
 use serde_json::{json, Value};
 
 use crate::apply;
-use crate::cli::GlobalArgs;
 use crate::client::{ApiError, Ctx};
 use crate::cmds::{check_cluster_name, ApplyArgs, Change, CmdError, EXIT_RUNTIME, EXIT_USAGE};
+use crate::global::GlobalArgs;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {

@@ -14,10 +14,10 @@ use pgo_api::PostgresCluster;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::cli::GlobalArgs;
 use crate::client::{ApiError, Ctx};
 use crate::cmds::{check_cluster_name, CmdError, EXIT_RUNTIME, EXIT_USAGE};
 use crate::exec::{self, ExecError};
+use crate::global::GlobalArgs;
 
 pub const LONG_ABOUT: &str = "Show a cluster.\n\n\
 `show NAME` lists the instances (pod, set, role, readiness, lag, timeline, state) from Patroni \

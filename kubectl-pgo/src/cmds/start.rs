@@ -1,8 +1,8 @@
 //! `start NAME`: set spec.shutdown=false.
 
-use crate::cli::GlobalArgs;
 use crate::cmds::stop::{set_shutdown, Error};
 use crate::cmds::{ApplyArgs, Change};
+use crate::global::GlobalArgs;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {

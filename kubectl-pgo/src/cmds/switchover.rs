@@ -5,9 +5,9 @@ use pgo_api::names::annotations::TRIGGER_SWITCHOVER;
 use serde_json::{json, Value};
 
 use crate::apply;
-use crate::cli::GlobalArgs;
 use crate::client::{ApiError, Ctx};
 use crate::cmds::{check_cluster_name, ApplyArgs, Change, CmdError, EXIT_RUNTIME, EXIT_USAGE};
+use crate::global::GlobalArgs;
 
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[value(rename_all = "PascalCase")]

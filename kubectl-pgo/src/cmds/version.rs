@@ -7,9 +7,9 @@ use kube::{Api, ResourceExt};
 use pgo_api::names::labels;
 use serde::Serialize;
 
-use crate::cli::GlobalArgs;
 use crate::client::{ApiError, Ctx};
 use crate::cmds::{CmdError, EXIT_RUNTIME};
+use crate::global::GlobalArgs;
 
 pub const CLIENT_VERSION: &str = env!("CARGO_PKG_VERSION");
 
