@@ -60,14 +60,14 @@ pub enum Command {
     Switchover(cmds::switchover::Args),
 
     /// Start a stopped cluster (spec.shutdown=false).
-    Start(cmds::start::Args),
+    Start(cmds::shutdown::Args),
 
     /// Stop a cluster: scale every instance to zero, keeping the data (spec.shutdown=true).
     #[command(
         long_about = "Stop a cluster: every instance is scaled to zero pods; volumes and data are \
             kept.\n\nExample:\n  kubectl pgo stop hippo\n  kubectl pgo start hippo"
     )]
-    Stop(cmds::stop::Args),
+    Stop(cmds::shutdown::Args),
 
     /// Take a manual pgBackRest backup.
     #[command(

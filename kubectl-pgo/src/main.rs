@@ -5,6 +5,7 @@ mod apply;
 mod cli;
 mod client;
 mod cmds;
+mod common;
 mod exec;
 mod global;
 mod output;
@@ -17,7 +18,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use cli::{Cli, Command};
-use cmds::CmdError;
+use common::error::CmdError;
 use global::GlobalArgs;
 use output::Data;
 
@@ -76,8 +77,8 @@ async fn run(command: Command, global: &GlobalArgs) -> Result<Data, Box<dyn CmdE
         Command::Scale(a) => Data::Changed(scale::run(a, global).await.map_err(boxed)?),
         Command::Show(a) => Data::Show(show::run(a, global).await.map_err(boxed)?),
         Command::Switchover(a) => Data::Changed(switchover::run(a, global).await.map_err(boxed)?),
-        Command::Start(a) => Data::Changed(start::run(a, global).await.map_err(boxed)?),
-        Command::Stop(a) => Data::Changed(stop::run(a, global).await.map_err(boxed)?),
+        Command::Start(a) => Data::Changed(shutdown::start(a, global).await.map_err(boxed)?),
+        Command::Stop(a) => Data::Changed(shutdown::stop(a, global).await.map_err(boxed)?),
         Command::Backup(a) => Data::Changed(backup::run(a, global).await.map_err(boxed)?),
         Command::Restore(a) => Data::Changed(restore::run(a, global).await.map_err(boxed)?),
         Command::Delete(a) => Data::Deleted(delete::run(a, global).await.map_err(boxed)?),

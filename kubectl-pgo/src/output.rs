@@ -5,7 +5,8 @@ use pgo_api::PostgresCluster;
 use serde::Serialize;
 
 use crate::cmds::show::{BackupView, ClusterView, HaView, UserView, View};
-use crate::cmds::{create, delete, version, Change};
+use crate::cmds::{create, delete, version};
+use crate::common::edit::Change;
 use crate::global::OutputFormat;
 
 /// Everything a command can return.

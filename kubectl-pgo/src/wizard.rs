@@ -5,6 +5,7 @@ use dialoguer::theme::ColorfulTheme;
 use dialoguer::{Confirm, Input};
 
 use crate::cmds::create::{self, ClusterArgs, Error, ValidatedCluster};
+use crate::common::cluster::{check_name, check_replicas};
 use crate::validate;
 
 fn ask(
@@ -41,7 +42,7 @@ pub fn run(args: &ClusterArgs, namespace: Option<&str>) -> Result<Option<Validat
         "Cluster name",
         args.name.as_deref().unwrap_or(""),
         false,
-        create::check_name,
+        check_name,
     )?;
     let pg_version = ask(
         &theme,
@@ -51,7 +52,7 @@ pub fn run(args: &ClusterArgs, namespace: Option<&str>) -> Result<Option<Validat
         |v| create::check_version(v).map(drop),
     )?;
     let replicas = ask(&theme, "Number of instances", &args.replicas, false, |v| {
-        create::check_replicas(v).map(drop)
+        check_replicas(v).map(drop)
     })?;
     let storage_size = ask(&theme, "Storage size", &args.storage_size, false, |v| {
         validate::positive_quantity(v).map(drop)

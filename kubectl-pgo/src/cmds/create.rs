@@ -20,7 +20,8 @@ use pgo_api::{
 use serde::Serialize;
 
 use crate::client::{ApiError, Ctx};
-use crate::cmds::{CmdError, EXIT_RUNTIME, EXIT_USAGE};
+use crate::common::cluster::{check_name, check_replicas, check_set};
+use crate::common::error::{CmdError, EXIT_RUNTIME, EXIT_USAGE};
 use crate::global::GlobalArgs;
 use crate::validate;
 
@@ -207,22 +208,6 @@ impl CmdError for Error {
     }
 }
 
-pub const LIMIT_NAME: usize = 63;
-pub const LIMIT_SET: usize = 15;
-
-pub fn check_name(v: &str) -> Result<(), String> {
-    validate::dns_label(v, LIMIT_NAME)
-}
-pub fn check_set(v: &str) -> Result<(), String> {
-    validate::dns_label(v, LIMIT_SET)
-}
-pub fn check_replicas(v: &str) -> Result<i32, String> {
-    match v.trim().parse::<i64>() {
-        Ok(n) if (1..=i32::MAX as i64).contains(&n) => Ok(n as i32),
-        Ok(_) => Err("must be at least 1".into()),
-        Err(_) => Err("must be a whole number, at least 1".into()),
-    }
-}
 pub fn check_version(v: &str) -> Result<i32, String> {
     match v.trim().parse::<i32>() {
         Ok(n) if (11..=17).contains(&n) => Ok(n),
@@ -392,7 +377,7 @@ pub async fn run(
 ) -> Result<Outcome, Error> {
     let prompt = (want_wizard || args.interactive || args.name.is_none())
         && !global.yes
-        && crate::cmds::interactive();
+        && crate::common::prompt::interactive();
     // Without a wizard, every value must come from flags: check them before anything else.
     let from_flags = if prompt { None } else { Some(validate(&args)?) };
     // Building a client does no I/O; it tells the wizard which namespace it creates in.

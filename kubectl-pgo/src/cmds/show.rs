@@ -15,7 +15,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::client::{ApiError, Ctx};
-use crate::cmds::{check_cluster_name, CmdError, EXIT_RUNTIME, EXIT_USAGE};
+use crate::common::cluster::{check_cluster_name, repos};
+use crate::common::error::{CmdError, EXIT_RUNTIME, EXIT_USAGE};
 use crate::exec::{self, ExecError};
 use crate::global::GlobalArgs;
 
@@ -850,7 +851,7 @@ async fn show_backup(ctx: &Ctx, name: &str) -> Result<BackupView, Error> {
         source,
     };
     let pc = ctx.get_cluster(name).await.map_err(api)?;
-    let repos = crate::cmds::backup::repos(&pc);
+    let repos = repos(&pc);
     let mut view = BackupView {
         cluster: name.into(),
         namespace: ctx.namespace.clone(),

@@ -8,7 +8,7 @@ use pgo_api::names::labels;
 use serde::Serialize;
 
 use crate::client::{ApiError, Ctx};
-use crate::cmds::{CmdError, EXIT_RUNTIME};
+use crate::common::error::{CmdError, EXIT_RUNTIME};
 use crate::global::GlobalArgs;
 
 pub const CLIENT_VERSION: &str = env!("CARGO_PKG_VERSION");
