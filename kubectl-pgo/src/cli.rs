@@ -3,6 +3,7 @@
 use clap::{Parser, Subcommand};
 
 use crate::cmds;
+use crate::completion;
 use crate::global::GlobalArgs;
 
 /// kubectl pgo: create, inspect and operate PostgresClusters.
@@ -99,5 +100,8 @@ pub enum Command {
             kubectl-pgo completion zsh > \"${fpath[1]}/_kubectl-pgo\"\n\n\
             For `kubectl pgo <TAB>` (kubectl 1.26+): \
             kubectl-pgo completion kubectl > ~/bin/kubectl_complete-pgo && chmod +x ~/bin/kubectl_complete-pgo")]
-    Completion(cmds::completion::Args),
+    Completion(completion::Args),
 }
+
+#[cfg(test)]
+mod tests;

@@ -6,6 +6,7 @@ mod cli;
 mod client;
 mod cmds;
 mod common;
+mod completion;
 mod exec;
 mod global;
 mod output;
@@ -15,7 +16,7 @@ mod wizard;
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 use cli::{Cli, Command};
 use common::error::CmdError;
@@ -24,7 +25,7 @@ use output::Data;
 
 fn main() -> ExitCode {
     let mut args = std::env::args();
-    if args.nth(1).as_deref() == Some(cmds::complete::COMPLETE) {
+    if args.nth(1).as_deref() == Some(completion::complete::COMPLETE) {
         return complete(args.collect());
     }
     let cli = Cli::parse();
@@ -34,7 +35,9 @@ fn main() -> ExitCode {
         Command::Version(cmds::version::Args { client: true }) => {
             Ok(Data::Versions(cmds::version::client()))
         }
-        Command::Completion(args) => Ok(Data::Text(cmds::completion::generate(args.shell))),
+        Command::Completion(args) => {
+            Ok(Data::Text(completion::generate(args.shell, Cli::command())))
+        }
         command => runtime().block_on(run(command, &cli.global)),
     };
     match result {
@@ -89,10 +92,10 @@ async fn run(command: Command, global: &GlobalArgs) -> Result<Data, Box<dyn CmdE
 
 /// `__complete`: never fails loudly; a shell completion must not print errors.
 fn complete(words: Vec<String>) -> ExitCode {
-    let mut c = cmds::complete::complete(&words);
+    let mut c = completion::complete::complete(Cli::command(), &words);
     if c.dynamic.is_some() {
-        runtime().block_on(cmds::complete::fill_dynamic(&mut c, &words));
+        runtime().block_on(completion::complete::fill_dynamic(&mut c, &words));
     }
-    print!("{}", cmds::complete::render(&c));
+    print!("{}", completion::complete::render(&c));
     ExitCode::SUCCESS
 }

@@ -2,8 +2,6 @@
 //! through `crate::common`, never through each other.
 
 pub mod backup;
-pub mod complete;
-pub mod completion;
 pub mod create;
 pub mod delete;
 pub mod restore;
