@@ -22,7 +22,8 @@ use serde::Serialize;
 use crate::client::{ApiError, Ctx};
 use crate::common::cluster::{check_name, check_replicas, check_set};
 use crate::common::error::{CmdError, EXIT_RUNTIME, EXIT_USAGE};
-use crate::global::GlobalArgs;
+use crate::global::{GlobalArgs, OutputFormat};
+use crate::output::{object, Render};
 use crate::validate;
 
 pub const LONG_ABOUT: &str = "Create a PostgresCluster.\n\n\
@@ -367,6 +368,33 @@ pub struct Outcome {
     pub dry_run: bool,
     /// Set when --wait was given and the cluster became Ready.
     pub ready: bool,
+}
+
+impl Render for Outcome {
+    fn render(&self, format: OutputFormat) -> String {
+        let o = self;
+        if o.dry_run {
+            // A dry run's result is the manifest: YAML unless JSON was asked for.
+            let f = if format == OutputFormat::Json {
+                OutputFormat::Json
+            } else {
+                OutputFormat::Yaml
+            };
+            return object(&o.cluster, f);
+        }
+        match format {
+            OutputFormat::Table => {
+                let name = kube::ResourceExt::name_any(&o.cluster);
+                let ready = if o.ready { " and Ready" } else { "" };
+                format!(
+                    "postgrescluster.{}/{name} created{ready} in namespace {}\n",
+                    pgo_api::names::GROUP,
+                    o.namespace.as_deref().unwrap_or("default")
+                )
+            }
+            _ => object(&o.cluster, format),
+        }
+    }
 }
 
 /// Validate (prompting first if asked to), then create unless this is a dry run.

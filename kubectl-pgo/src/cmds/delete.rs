@@ -7,7 +7,8 @@ use crate::common::cluster::check_cluster_name;
 use crate::common::edit;
 use crate::common::error::Error;
 use crate::common::prompt::{confirm, require_yes_or_terminal};
-use crate::global::GlobalArgs;
+use crate::global::{GlobalArgs, OutputFormat};
+use crate::output::{table_or, Render};
 
 const ACTION: &str = "delete";
 
@@ -21,6 +22,18 @@ pub struct Args {
 pub struct Deleted {
     pub name: String,
     pub namespace: String,
+}
+
+impl Render for Deleted {
+    fn render(&self, format: OutputFormat) -> String {
+        table_or(self, format, || {
+            format!(
+                "postgrescluster.{}/{} deleted\n",
+                pgo_api::names::GROUP,
+                self.name
+            )
+        })
+    }
 }
 
 pub async fn run(args: Args, global: &GlobalArgs) -> Result<Deleted, Error> {
