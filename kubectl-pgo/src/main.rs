@@ -11,7 +11,6 @@ mod exec;
 mod global;
 mod output;
 mod validate;
-mod wizard;
 
 use std::io::Write;
 use std::process::ExitCode;
