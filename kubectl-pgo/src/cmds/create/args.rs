@@ -123,6 +123,17 @@ impl Default for ClusterArgs {
     }
 }
 
+impl ClusterArgs {
+    /// The defaults, with a NAME.
+    #[cfg(test)]
+    pub fn named(name: &str) -> Self {
+        ClusterArgs {
+            name: Some(name.into()),
+            ..Default::default()
+        }
+    }
+}
+
 /// Inputs checked and parsed: what `build` needs, and nothing unchecked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValidatedCluster {
@@ -222,13 +233,6 @@ mod tests {
     use super::*;
     use crate::common::error::{CmdError, EXIT_USAGE};
 
-    fn args(name: &str) -> ClusterArgs {
-        ClusterArgs {
-            name: Some(name.into()),
-            ..Default::default()
-        }
-    }
-
     #[test]
     fn every_bad_flag_is_reported_with_its_fix() {
         let a = ClusterArgs {
@@ -237,7 +241,7 @@ mod tests {
             storage_size: "big".into(),
             cpu: Some("-1".into()),
             databases: vec!["db".into()],
-            ..args("Hippo_DB")
+            ..ClusterArgs::named("Hippo_DB")
         };
         let msg = validate(&a).unwrap_err().to_string();
         for expected in [

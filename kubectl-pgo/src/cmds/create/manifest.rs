@@ -90,20 +90,13 @@ mod tests {
     use super::super::args::{validate, ClusterArgs};
     use super::*;
 
-    fn args(name: &str) -> ClusterArgs {
-        ClusterArgs {
-            name: Some(name.into()),
-            ..Default::default()
-        }
-    }
-
     /// The defaults make PGO's hippo example, with the replicas it leaves to the default.
     #[test]
     fn defaults_build_the_pgo_hippo_manifest() {
         let mut expected: serde_json::Value =
             serde_yaml::from_str(include_str!("../../../../examples/hippo.yaml")).unwrap();
         expected["spec"]["instances"][0]["replicas"] = 1.into();
-        let pc = build(&validate(&args("hippo")).unwrap());
+        let pc = build(&validate(&ClusterArgs::named("hippo")).unwrap());
         assert_eq!(serde_json::to_value(&pc).unwrap(), expected);
     }
 
@@ -119,7 +112,7 @@ mod tests {
             users: vec!["app".into(), "report".into()],
             databases: vec!["app".into(), "stats".into()],
             no_backups: true,
-            ..args("hippo")
+            ..ClusterArgs::named("hippo")
         };
         let pc = build(&validate(&a).unwrap());
         let set = &pc.spec.instances[0];

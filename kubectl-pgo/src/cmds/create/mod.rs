@@ -264,16 +264,9 @@ async fn wait_ready(ctx: &Ctx, name: &str, timeout: Duration) -> Result<(), Erro
 mod tests {
     use super::*;
 
-    fn args(name: &str) -> ClusterArgs {
-        ClusterArgs {
-            name: Some(name.into()),
-            ..Default::default()
-        }
-    }
-
     #[test]
     fn ready_state_reads_the_ready_condition() {
-        let mut pc = build(&validate(&args("hippo")).unwrap());
+        let mut pc = build(&validate(&ClusterArgs::named("hippo")).unwrap());
         assert!(!ready_state(&pc).0);
         pc.status = Some(
             serde_json::from_value(serde_json::json!({"conditions": [{
