@@ -1,10 +1,10 @@
-//! The command line: global flags and one subcommand per verb. Parsing only; no I/O.
+//! The command tree: the root command and one subcommand per verb. Parsing only; no I/O.
 
-use std::path::PathBuf;
-
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 
 use crate::cmds;
+use crate::completion;
+use crate::global::GlobalArgs;
 
 /// kubectl pgo: create, inspect and operate PostgresClusters.
 #[derive(Parser, Debug)]
@@ -28,44 +28,6 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Command,
-}
-
-const GLOBAL: &str = "Global options";
-
-/// Flags every subcommand takes, named as kubectl names them.
-#[derive(Args, Debug, Clone, Default)]
-pub struct GlobalArgs {
-    /// The namespace. Defaults to the namespace of the kubeconfig context, else `default`.
-    #[arg(short = 'n', long, global = true, value_name = "NAMESPACE", help_heading = GLOBAL)]
-    pub namespace: Option<String>,
-
-    /// The kubeconfig context to use.
-    #[arg(long, global = true, value_name = "CONTEXT", help_heading = GLOBAL)]
-    pub context: Option<String>,
-
-    /// Path to the kubeconfig file. Defaults to $KUBECONFIG, then ~/.kube/config.
-    #[arg(long, global = true, value_name = "PATH", help_heading = GLOBAL)]
-    pub kubeconfig: Option<PathBuf>,
-
-    /// Output format of results.
-    #[arg(short = 'o', long, global = true, value_enum, default_value_t = OutputFormat::Table, help_heading = GLOBAL)]
-    pub output: OutputFormat,
-
-    /// Answer yes to every confirmation and never prompt.
-    #[arg(short = 'y', long, global = true, help_heading = GLOBAL)]
-    pub yes: bool,
-}
-
-/// How results are printed on stdout.
-#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum OutputFormat {
-    /// Human-readable tables.
-    #[default]
-    Table,
-    /// JSON.
-    Json,
-    /// YAML.
-    Yaml,
 }
 
 // Parsed once per run: the size of the largest variant does not matter.
@@ -99,14 +61,14 @@ pub enum Command {
     Switchover(cmds::switchover::Args),
 
     /// Start a stopped cluster (spec.shutdown=false).
-    Start(cmds::start::Args),
+    Start(cmds::shutdown::Args),
 
     /// Stop a cluster: scale every instance to zero, keeping the data (spec.shutdown=true).
     #[command(
         long_about = "Stop a cluster: every instance is scaled to zero pods; volumes and data are \
             kept.\n\nExample:\n  kubectl pgo stop hippo\n  kubectl pgo start hippo"
     )]
-    Stop(cmds::stop::Args),
+    Stop(cmds::shutdown::Args),
 
     /// Take a manual pgBackRest backup.
     #[command(
@@ -138,5 +100,8 @@ pub enum Command {
             kubectl-pgo completion zsh > \"${fpath[1]}/_kubectl-pgo\"\n\n\
             For `kubectl pgo <TAB>` (kubectl 1.26+): \
             kubectl-pgo completion kubectl > ~/bin/kubectl_complete-pgo && chmod +x ~/bin/kubectl_complete-pgo")]
-    Completion(cmds::completion::Args),
+    Completion(completion::Args),
 }
+
+#[cfg(test)]
+mod tests;

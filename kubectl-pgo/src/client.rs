@@ -7,7 +7,7 @@ use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Api, Client, Config};
 use pgo_api::PostgresCluster;
 
-use crate::cli::GlobalArgs;
+use crate::global::GlobalArgs;
 
 /// A client and the namespace commands act in.
 #[derive(Clone)]
@@ -323,15 +323,14 @@ mod tests {
         })
     }
 
+    fn classified(status: Status, name: &str, namespace: &str) -> ApiError {
+        let e = kube::Error::Api(status.boxed());
+        classify(e, "https://x", "PostgresCluster", name, namespace)
+    }
+
     #[test]
     fn apply_conflict_names_field_manager_and_the_fix() {
-        let err = classify(
-            kube::Error::Api(conflict_status().boxed()),
-            "https://x",
-            "PostgresCluster",
-            "hippo",
-            "ns",
-        );
+        let err = classified(conflict_status(), "hippo", "ns");
         let msg = err.to_string();
         assert!(
             msg.contains("field .spec.shutdown is owned by field manager \"gitops\""),
@@ -371,14 +370,7 @@ mod tests {
             causes: vec![],
             retry_after_seconds: 0,
         });
-        let msg = classify(
-            kube::Error::Api(status.boxed()),
-            "s",
-            "PostgresCluster",
-            "nope",
-            "team-a",
-        )
-        .to_string();
+        let msg = classified(status, "nope", "team-a").to_string();
         assert!(
             msg.starts_with("PostgresCluster \"nope\" not found in namespace \"team-a\""),
             "{msg}"
@@ -386,36 +378,21 @@ mod tests {
     }
 
     #[test]
-    fn a_bare_404_page_means_the_crd_is_missing() {
-        let status = Status::failure(
-            "Failed to parse error data: 404 page not found",
-            "Failed to parse error data",
-        )
-        .with_code(404);
-        let err = classify(
-            kube::Error::Api(status.boxed()),
-            "s",
-            "PostgresCluster",
-            "bench",
-            "ns",
-        );
-        assert!(matches!(err, ApiError::CrdMissing), "{err}");
-    }
-
-    #[test]
-    fn not_found_without_a_name_means_the_crd_is_missing() {
-        let status = Status::failure(
-            "the server could not find the requested resource",
-            "NotFound",
-        )
-        .with_code(404);
-        let err = classify(
-            kube::Error::Api(status.boxed()),
-            "s",
-            "PostgresCluster",
-            "hippo",
-            "ns",
-        );
-        assert!(matches!(err, ApiError::CrdMissing));
+    fn a_404_that_names_no_object_means_the_crd_is_missing() {
+        for (message, reason) in [
+            // A bare "404 page not found", not a Status.
+            (
+                "Failed to parse error data: 404 page not found",
+                "Failed to parse error data",
+            ),
+            (
+                "the server could not find the requested resource",
+                "NotFound",
+            ),
+        ] {
+            let status = Status::failure(message, reason).with_code(404);
+            let err = classified(status, "hippo", "ns");
+            assert!(matches!(err, ApiError::CrdMissing), "{message}: {err}");
+        }
     }
 }

@@ -5,40 +5,41 @@ mod apply;
 mod cli;
 mod client;
 mod cmds;
+mod common;
+mod completion;
 mod exec;
+mod global;
 mod output;
 mod validate;
-mod wizard;
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 use cli::{Cli, Command};
-use cmds::CmdError;
-use output::Data;
+use common::error::CmdError;
+use global::GlobalArgs;
+use output::Render;
 
 fn main() -> ExitCode {
     let mut args = std::env::args();
-    if args.nth(1).as_deref() == Some(cmds::complete::COMPLETE) {
+    if args.nth(1).as_deref() == Some(completion::complete::COMPLETE) {
         return complete(args.collect());
     }
     let cli = Cli::parse();
     let format = cli.global.output;
     // Commands that need no API server run without a tokio runtime, so they start fast.
-    let result: Result<Data, Box<dyn CmdError>> = match cli.command {
-        Command::Version(cmds::version::Args { client: true }) => {
-            Ok(Data::Versions(cmds::version::client()))
-        }
-        Command::Completion(args) => Ok(Data::Text(cmds::completion::generate(args.shell))),
+    let result = match cli.command {
+        Command::Version(cmds::version::Args { client: true }) => ok(cmds::version::client()),
+        Command::Completion(args) => ok(completion::generate(args.shell, Cli::command())),
         command => runtime().block_on(run(command, &cli.global)),
     };
     match result {
         Ok(data) => {
             let mut stdout = std::io::stdout().lock();
             // A closed pipe (`| head`) is not an error worth reporting.
-            let _ = stdout.write_all(output::render(&data, format).as_bytes());
+            let _ = stdout.write_all(data.render(format).as_bytes());
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -55,41 +56,46 @@ fn runtime() -> tokio::runtime::Runtime {
         .expect("cannot start the tokio runtime")
 }
 
-fn boxed<E: CmdError + 'static>(e: E) -> Box<dyn CmdError> {
-    Box::new(e)
+type Outcome = Result<Box<dyn Render>, Box<dyn CmdError>>;
+
+/// A command's result, boxed so every command returns the same type.
+fn done<T: Render + 'static, E: CmdError + 'static>(result: Result<T, E>) -> Outcome {
+    match result {
+        Ok(data) => Ok(Box::new(data)),
+        Err(e) => Err(Box::new(e)),
+    }
 }
 
-async fn run(command: Command, global: &cli::GlobalArgs) -> Result<Data, Box<dyn CmdError>> {
+fn ok<T: Render + 'static>(data: T) -> Outcome {
+    Ok(Box::new(data))
+}
+
+async fn run(command: Command, global: &GlobalArgs) -> Outcome {
     use cmds::*;
-    Ok(match command {
+    match command {
         Command::Create(args) => {
             let wizard = args.kind.is_none() && args.cluster.name.is_none();
-            let cluster_args = args.into_cluster_args();
-            Data::Created(
-                create::run(cluster_args, global, wizard)
-                    .await
-                    .map_err(boxed)?,
-            )
+            done(create::run(args.into_cluster_args(), global, wizard).await)
         }
-        Command::Scale(a) => Data::Changed(scale::run(a, global).await.map_err(boxed)?),
-        Command::Show(a) => Data::Show(show::run(a, global).await.map_err(boxed)?),
-        Command::Switchover(a) => Data::Changed(switchover::run(a, global).await.map_err(boxed)?),
-        Command::Start(a) => Data::Changed(start::run(a, global).await.map_err(boxed)?),
-        Command::Stop(a) => Data::Changed(stop::run(a, global).await.map_err(boxed)?),
-        Command::Backup(a) => Data::Changed(backup::run(a, global).await.map_err(boxed)?),
-        Command::Restore(a) => Data::Changed(restore::run(a, global).await.map_err(boxed)?),
-        Command::Delete(a) => Data::Deleted(delete::run(a, global).await.map_err(boxed)?),
-        Command::Version(_) => Data::Versions(version::run(global).await.map_err(boxed)?),
+        Command::Scale(a) => done(scale::run(a, global).await),
+        Command::Show(a) => done(show::run(a, global).await),
+        Command::Switchover(a) => done(switchover::run(a, global).await),
+        Command::Start(a) => done(shutdown::start(a, global).await),
+        Command::Stop(a) => done(shutdown::stop(a, global).await),
+        Command::Backup(a) => done(backup::run(a, global).await),
+        Command::Restore(a) => done(restore::run(a, global).await),
+        Command::Delete(a) => done(delete::run(a, global).await),
+        Command::Version(_) => done(version::run(global).await),
         Command::Completion(_) => unreachable!("handled without a runtime"),
-    })
+    }
 }
 
 /// `__complete`: never fails loudly; a shell completion must not print errors.
 fn complete(words: Vec<String>) -> ExitCode {
-    let mut c = cmds::complete::complete(&words);
+    let mut c = completion::complete::complete(Cli::command(), &words);
     if c.dynamic.is_some() {
-        runtime().block_on(cmds::complete::fill_dynamic(&mut c, &words));
+        runtime().block_on(completion::complete::fill_dynamic(&mut c, &words));
     }
-    print!("{}", cmds::complete::render(&c));
+    print!("{}", completion::complete::render(&c));
     ExitCode::SUCCESS
 }

@@ -73,6 +73,13 @@ fn bed(test: &str) -> Option<Bed> {
     Some(bed)
 }
 
+/// [`bed`] with a cluster "hippo" made by `create cluster hippo FLAGS...`.
+fn bed_with_hippo(test: &str, flags: &[&str]) -> Option<Bed> {
+    let bed = bed(test)?;
+    bed.create("hippo", flags);
+    Some(bed)
+}
+
 static CRD: OnceLock<()> = OnceLock::new();
 
 impl Bed {
@@ -118,6 +125,13 @@ impl Bed {
             .env_remove("KUBECONFIG")
             .stdin(Stdio::null());
         Run::from(cmd.output().expect("run kubectl-pgo"), args)
+    }
+
+    /// Run kubectl-pgo with the space-separated `args` and check that it exits `code` saying
+    /// `text` on stderr.
+    fn fails(&self, code: i32, args: &str, text: &str) {
+        let args: Vec<&str> = args.split(' ').collect();
+        self.pgo(&args).expect(code).stderr_has(text);
     }
 
     fn clusters(&self) -> Api<PostgresCluster> {
@@ -293,9 +307,11 @@ fn create_applies_every_flag_with_the_cli_field_manager() {
         bed.get("waiter").is_some(),
         "created even when not Ready in time"
     );
-    bed.pgo(&["create", "cluster", "hippo", "--replicas", "5"])
-        .expect(1)
-        .stderr_has("already exists in namespace");
+    bed.fails(
+        1,
+        "create cluster hippo --replicas 5",
+        "already exists in namespace",
+    );
     assert_eq!(bed.get_json("hippo")["spec"]["instances"][0]["replicas"], 2);
 }
 
@@ -358,8 +374,9 @@ fn create_rejects_bad_input_with_exit_2_and_creates_nothing() {
 
 #[test]
 fn scale_sets_replicas_and_names_the_sets_when_ambiguous() {
-    let Some(bed) = bed("scale") else { return };
-    bed.create("hippo", &[]);
+    let Some(bed) = bed_with_hippo("scale", &[]) else {
+        return;
+    };
     bed.pgo(&["scale", "hippo", "--replicas", "3"])
         .ok()
         .stdout_has("instance set instance1 from 1 to 3 replicas");
@@ -370,9 +387,7 @@ fn scale_sets_replicas_and_names_the_sets_when_ambiguous() {
         "1Gi",
         "the rest of the set is kept"
     );
-    bed.pgo(&["scale", "hippo", "--replicas", "0"])
-        .expect(2)
-        .stderr_has("invalid --replicas \"0\"");
+    bed.fails(2, "scale hippo --replicas 0", "invalid --replicas \"0\"");
     bed.pgo(&[
         "scale",
         "hippo",
@@ -396,9 +411,11 @@ fn scale_sets_replicas_and_names_the_sets_when_ambiguous() {
             &Patch::Merge(json!({"spec": {"instances": instances}})),
         ))
         .unwrap();
-    bed.pgo(&["scale", "hippo", "--replicas", "2"])
-        .expect(2)
-        .stderr_has("several instance sets (instance1, analytics): pass --instance-set");
+    bed.fails(
+        2,
+        "scale hippo --replicas 2",
+        "several instance sets (instance1, analytics): pass --instance-set",
+    );
     // spec.instances is an atomic list in this CRD, and the merge patch above made its writer
     // an owner of it: scaling then conflicts with that owner until forced.
     let scale = [
@@ -421,8 +438,9 @@ fn scale_sets_replicas_and_names_the_sets_when_ambiguous() {
 
 #[test]
 fn show_renders_the_status_when_no_pod_answers() {
-    let Some(bed) = bed("show") else { return };
-    bed.create("hippo", &["--no-backups"]);
+    let Some(bed) = bed_with_hippo("show", &["--no-backups"]) else {
+        return;
+    };
     // A hand-written status, under a manager of its own so the agent's conditions (if it runs)
     // do not replace it.
     let status = json!({
@@ -475,8 +493,9 @@ fn show_renders_the_status_when_no_pod_answers() {
 
 #[test]
 fn show_user_masks_secrets_unless_asked() {
-    let Some(bed) = bed("show-user") else { return };
-    bed.create("hippo", &["--user", "app"]);
+    let Some(bed) = bed_with_hippo("show-user", &["--user", "app"]) else {
+        return;
+    };
     let secret: Secret = serde_json::from_value(json!({
         "metadata": {"name": "hippo-pguser-app"},
         "stringData": {
@@ -505,15 +524,18 @@ fn show_user_masks_secrets_unless_asked() {
     ])
     .ok()
     .stdout_has("s3cret-pw");
-    bed.pgo(&["show", "user", "nobody", "-c", "hippo"])
-        .expect(1)
-        .stderr_has("Secret \"hippo-pguser-nobody\" not found");
+    bed.fails(
+        1,
+        "show user nobody -c hippo",
+        "Secret \"hippo-pguser-nobody\" not found",
+    );
 }
 
 #[test]
 fn switchover_sets_spec_and_trigger_annotation() {
-    let Some(bed) = bed("switchover") else { return };
-    bed.create("hippo", &[]);
+    let Some(bed) = bed_with_hippo("switchover", &[]) else {
+        return;
+    };
     bed.pgo(&["switchover", "hippo", "--to", "hippo-instance1-abcd"])
         .ok();
     let pc = bed.get_json("hippo");
@@ -543,9 +565,11 @@ fn switchover_sets_spec_and_trigger_annotation() {
         first
     );
 
-    bed.pgo(&["switchover", "hippo", "--type", "Failover"])
-        .expect(2)
-        .stderr_has("--type Failover needs a target");
+    bed.fails(
+        2,
+        "switchover hippo --type Failover",
+        "--type Failover needs a target",
+    );
     bed.pgo(&[
         "switchover",
         "hippo",
@@ -563,8 +587,9 @@ fn switchover_sets_spec_and_trigger_annotation() {
 
 #[test]
 fn stop_and_start_set_shutdown_and_keep_earlier_edits() {
-    let Some(bed) = bed("stop-start") else { return };
-    bed.create("hippo", &[]);
+    let Some(bed) = bed_with_hippo("stop-start", &[]) else {
+        return;
+    };
     bed.pgo(&["stop", "hippo"]).ok().stdout_has("stopping");
     assert_eq!(bed.get_json("hippo")["spec"]["shutdown"], true);
     // Another command's apply must not drop the shutdown set before (same field manager).
@@ -581,8 +606,9 @@ fn stop_and_start_set_shutdown_and_keep_earlier_edits() {
 
 #[test]
 fn backup_sets_manual_and_annotation_and_checks_the_repo() {
-    let Some(bed) = bed("backup") else { return };
-    bed.create("hippo", &[]);
+    let Some(bed) = bed_with_hippo("backup", &[]) else {
+        return;
+    };
     bed.pgo(&[
         "backup",
         "hippo",
@@ -603,22 +629,21 @@ fn backup_sets_manual_and_annotation_and_checks_the_repo() {
         pc["spec"]["backups"]["pgbackrest"]["repos"][0]["name"],
         "repo1"
     );
-    bed.pgo(&["backup", "hippo", "--repoName", "repo9"])
-        .expect(2)
-        .stderr_has("has no repository \"repo9\"");
+    bed.fails(
+        2,
+        "backup hippo --repoName repo9",
+        "has no repository \"repo9\"",
+    );
     bed.create("nobackups", &["--no-backups"]);
-    bed.pgo(&["backup", "nobackups"])
-        .expect(2)
-        .stderr_has("backups are not configured");
+    bed.fails(2, "backup nobackups", "backups are not configured");
 }
 
 #[test]
 fn restore_needs_yes_without_a_terminal_then_sets_spec_and_annotation() {
-    let Some(bed) = bed("restore") else { return };
-    bed.create("hippo", &[]);
-    bed.pgo(&["restore", "hippo", "--repoName", "repo1"])
-        .expect(2)
-        .stderr_has("--yes");
+    let Some(bed) = bed_with_hippo("restore", &[]) else {
+        return;
+    };
+    bed.fails(2, "restore hippo --repoName repo1", "--yes");
     assert!(bed.get_json("hippo")["spec"]["backups"]["pgbackrest"]
         .get("restore")
         .is_none());
@@ -646,15 +671,18 @@ fn restore_needs_yes_without_a_terminal_then_sets_spec_and_annotation() {
         bed.get_json("hippo")["spec"]["backups"]["pgbackrest"]["restore"]["enabled"],
         false
     );
-    bed.pgo(&["restore", "hippo", "--repoName", "repo7", "--yes"])
-        .expect(2)
-        .stderr_has("has no repository \"repo7\"");
+    bed.fails(
+        2,
+        "restore hippo --repoName repo7 --yes",
+        "has no repository \"repo7\"",
+    );
 }
 
 #[test]
 fn delete_needs_yes_without_a_terminal() {
-    let Some(bed) = bed("delete") else { return };
-    bed.create("hippo", &[]);
+    let Some(bed) = bed_with_hippo("delete", &[]) else {
+        return;
+    };
     bed.pgo(&["delete", "hippo"]).expect(2).stderr_has("--yes");
     assert!(bed.get("hippo").is_some(), "must still exist");
     bed.pgo(&["delete", "hippo", "--yes"])
@@ -713,8 +741,9 @@ fn unreachable_api_server_is_a_clear_exit_1() {
 
 #[test]
 fn apply_conflicts_name_the_owner_and_force_takes_over() {
-    let Some(bed) = bed("conflict") else { return };
-    bed.create("hippo", &[]);
+    let Some(bed) = bed_with_hippo("conflict", &[]) else {
+        return;
+    };
     bed.pgo(&["stop", "hippo"]).ok();
     // GitOps takes spec.shutdown by force.
     let gitops = json!({
@@ -796,8 +825,9 @@ fn drop_self_markers(v: &mut Value) {
 
 #[test]
 fn rbac_denials_say_forbidden() {
-    let Some(bed) = bed("rbac") else { return };
-    bed.create("hippo", &[]);
+    let Some(bed) = bed_with_hippo("rbac", &[]) else {
+        return;
+    };
     // The same credentials, impersonating a user no role is bound to.
     let text = std::fs::read_to_string(&bed.kubeconfig).unwrap();
     let mut kc: Value = serde_yaml::from_str(&text).unwrap();
@@ -1075,8 +1105,9 @@ impl Drop for Tmux {
 
 #[test]
 fn delete_asks_on_a_terminal_and_no_keeps_the_cluster() {
-    let Some(bed) = bed("delete-tty") else { return };
-    bed.create("hippo", &[]);
+    let Some(bed) = bed_with_hippo("delete-tty", &[]) else {
+        return;
+    };
     let t = Tmux::start(
         "delete",
         &format!(

@@ -2,13 +2,15 @@
 //! the pgbackrest-backup annotation, as PGO's `kubectl pgo backup` does.
 
 use pgo_api::names::annotations::PGBACKREST_BACKUP;
-use pgo_api::PostgresCluster;
 use serde_json::{json, Value};
 
 use crate::apply;
-use crate::cli::GlobalArgs;
-use crate::client::{ApiError, Ctx};
-use crate::cmds::{check_cluster_name, ApplyArgs, Change, CmdError, EXIT_RUNTIME, EXIT_USAGE};
+use crate::common::cluster::{check_cluster_name, pick_repo};
+use crate::common::edit::{self, ApplyArgs, Change};
+use crate::common::error::Error;
+use crate::global::GlobalArgs;
+
+const ACTION: &str = "request a backup of";
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -27,59 +29,6 @@ pub struct Args {
     pub apply: ApplyArgs,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    #[error("{0}")]
-    Invalid(String),
-
-    #[error("failed to request a backup of PostgresCluster {name:?}: {source}")]
-    Api { name: String, source: ApiError },
-}
-
-impl CmdError for Error {
-    fn exit_code(&self) -> u8 {
-        match self {
-            Error::Invalid(_) => EXIT_USAGE,
-            Error::Api { .. } => EXIT_RUNTIME,
-        }
-    }
-}
-
-/// The repositories in the cluster's spec.
-pub fn repos(pc: &PostgresCluster) -> Vec<String> {
-    pc.spec
-        .backups
-        .as_ref()
-        .and_then(|b| b.pgbackrest.as_ref())
-        .map(|p| p.repos.iter().map(|r| r.name.clone()).collect())
-        .unwrap_or_default()
-}
-
-/// The repository to use: the one asked for, if the spec has it, or the only one.
-pub fn pick_repo(pc: &PostgresCluster, wanted: Option<&str>) -> Result<String, String> {
-    let name = kube::ResourceExt::name_any(pc);
-    let repos = repos(pc);
-    if repos.is_empty() {
-        return Err(format!(
-            "PostgresCluster {name:?} has no pgBackRest repository: backups are not configured\n  \
-             hint: add one under spec.backups.pgbackrest.repos (e.g. create it with --backups)"
-        ));
-    }
-    match wanted {
-        Some(r) if repos.iter().any(|x| x == r) => Ok(r.to_string()),
-        Some(r) => Err(format!(
-            "PostgresCluster {name:?} has no repository {r:?} in spec.backups.pgbackrest.repos; it has: {}\n  \
-             hint: pass --repoName with one of them",
-            repos.join(", ")
-        )),
-        None if repos.len() == 1 => Ok(repos[0].clone()),
-        None => Err(format!(
-            "PostgresCluster {name:?} has several repositories ({}): pass --repoName",
-            repos.join(", ")
-        )),
-    }
-}
-
 pub fn fields(repo: &str, options: &[String], now: &str) -> Value {
     let mut manual = json!({"repoName": repo});
     if !options.is_empty() {
@@ -93,22 +42,17 @@ pub fn fields(repo: &str, options: &[String], now: &str) -> Value {
 
 pub async fn run(args: Args, global: &GlobalArgs) -> Result<Change, Error> {
     check_cluster_name(&args.name).map_err(Error::Invalid)?;
-    let api = |source| Error::Api {
-        name: args.name.clone(),
-        source,
-    };
-    let ctx = Ctx::connect(global, None).await.map_err(api)?;
-    let live = ctx.get_cluster(&args.name).await.map_err(api)?;
+    let (ctx, live) = edit::read(global, &args.name, ACTION).await?;
     let repo = pick_repo(&live, args.repo_name.as_deref()).map_err(Error::Invalid)?;
-    let object = apply::apply(
+    let object = edit::apply(
         &ctx,
         &live,
         fields(&repo, &args.options, &apply::timestamp()),
         &["/spec/backups/pgbackrest/manual"],
-        args.apply.force_conflicts,
+        &args.apply,
+        ACTION,
     )
-    .await
-    .map_err(api)?;
+    .await?;
     Ok(Change {
         message: format!(
             "postgrescluster/{} backup to {repo} requested{}",
@@ -127,21 +71,6 @@ pub async fn run(args: Args, global: &GlobalArgs) -> Result<Change, Error> {
 mod tests {
     use super::*;
 
-    pub(crate) fn cluster_with_repos(repos: &[&str]) -> PostgresCluster {
-        let mut spec = json!({"postgresVersion": 15, "instances": []});
-        if !repos.is_empty() {
-            let list: Vec<Value> = repos.iter().map(|r| json!({"name": r})).collect();
-            spec["backups"] = json!({"pgbackrest": {"repos": list}});
-        }
-        serde_json::from_value(json!({
-            "apiVersion": "postgres-operator.crunchydata.com/v1beta1",
-            "kind": "PostgresCluster",
-            "metadata": {"name": "hippo"},
-            "spec": spec
-        }))
-        .unwrap()
-    }
-
     #[test]
     fn backup_sets_manual_and_annotation() {
         assert_eq!(
@@ -151,23 +80,5 @@ mod tests {
                 "spec": {"backups": {"pgbackrest": {"manual": {"repoName": "repo1", "options": ["--type=full"]}}}}
             })
         );
-    }
-
-    #[test]
-    fn repo_must_be_in_the_spec() {
-        let pc = cluster_with_repos(&["repo1", "repo2"]);
-        assert_eq!(pick_repo(&pc, Some("repo2")).unwrap(), "repo2");
-        let err = pick_repo(&pc, Some("repo3")).unwrap_err();
-        assert!(err.contains("has no repository \"repo3\""), "{err}");
-        assert!(err.contains("it has: repo1, repo2"), "{err}");
-        assert!(pick_repo(&pc, None)
-            .unwrap_err()
-            .contains("pass --repoName"));
-        assert_eq!(
-            pick_repo(&cluster_with_repos(&["repo1"]), None).unwrap(),
-            "repo1"
-        );
-        let none = pick_repo(&cluster_with_repos(&[]), Some("repo1")).unwrap_err();
-        assert!(none.contains("backups are not configured"), "{none}");
     }
 }

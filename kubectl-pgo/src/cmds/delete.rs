@@ -3,38 +3,19 @@
 use kube::api::DeleteParams;
 use serde::Serialize;
 
-use crate::cli::GlobalArgs;
-use crate::client::{ApiError, Ctx};
-use crate::cmds::{check_cluster_name, confirm, CmdError, ConfirmError, EXIT_RUNTIME, EXIT_USAGE};
+use crate::common::cluster::check_cluster_name;
+use crate::common::edit;
+use crate::common::error::Error;
+use crate::common::prompt::{confirm, require_yes_or_terminal};
+use crate::global::{GlobalArgs, OutputFormat};
+use crate::output::{table_or, Render};
+
+const ACTION: &str = "delete";
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// The cluster.
     pub name: String,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    #[error("{0}")]
-    Invalid(String),
-
-    #[error("{0}")]
-    Confirm(#[from] ConfirmError),
-
-    #[error("cancelled: nothing was deleted")]
-    Cancelled,
-
-    #[error("failed to delete PostgresCluster {name:?}: {source}")]
-    Api { name: String, source: ApiError },
-}
-
-impl CmdError for Error {
-    fn exit_code(&self) -> u8 {
-        match self {
-            Error::Invalid(_) | Error::Confirm(ConfirmError::NotInteractive(_)) => EXIT_USAGE,
-            _ => EXIT_RUNTIME,
-        }
-    }
 }
 
 #[derive(Debug, Serialize)]
@@ -43,33 +24,37 @@ pub struct Deleted {
     pub namespace: String,
 }
 
+impl Render for Deleted {
+    fn render(&self, format: OutputFormat) -> String {
+        table_or(self, format, || {
+            format!(
+                "postgrescluster.{}/{} deleted\n",
+                pgo_api::names::GROUP,
+                self.name
+            )
+        })
+    }
+}
+
 pub async fn run(args: Args, global: &GlobalArgs) -> Result<Deleted, Error> {
     check_cluster_name(&args.name).map_err(Error::Invalid)?;
-    if !global.yes && !crate::cmds::interactive() {
-        return Err(ConfirmError::NotInteractive(format!(
-            "kubectl pgo delete {} --yes",
-            args.name
-        ))
-        .into());
-    }
-    let api = |source| Error::Api {
-        name: args.name.clone(),
-        source,
-    };
-    let ctx = Ctx::connect(global, None).await.map_err(api)?;
+    require_yes_or_terminal(
+        global.yes,
+        format!("kubectl pgo delete {} --yes", args.name),
+    )?;
     // Say "not found" before asking, not after.
-    ctx.get_cluster(&args.name).await.map_err(api)?;
+    let (ctx, _) = edit::read(global, &args.name, ACTION).await?;
     let question = format!(
         "Delete PostgresCluster {} in namespace {}? Its pods go away; volumes follow their reclaim policy",
         args.name, ctx.namespace
     );
     if !confirm(&question, global.yes, "")? {
-        return Err(Error::Cancelled);
+        return Err(Error::Cancelled("deleted"));
     }
     ctx.clusters()
         .delete(&args.name, &DeleteParams::default())
         .await
-        .map_err(|e| api(ctx.api_error(e, &args.name)))?;
+        .map_err(|e| Error::api(ACTION, &args.name)(ctx.api_error(e, &args.name)))?;
     Ok(Deleted {
         name: args.name,
         namespace: ctx.namespace,

@@ -6,13 +6,13 @@ use pgo_api::names::annotations::PGBACKREST_RESTORE;
 use serde_json::{json, Value};
 
 use crate::apply;
-use crate::cli::GlobalArgs;
-use crate::client::{ApiError, Ctx};
-use crate::cmds::backup::pick_repo;
-use crate::cmds::{
-    check_cluster_name, confirm, ApplyArgs, Change, CmdError, ConfirmError, EXIT_RUNTIME,
-    EXIT_USAGE,
-};
+use crate::common::cluster::{check_cluster_name, pick_repo};
+use crate::common::edit::{self, ApplyArgs, Change};
+use crate::common::error::Error;
+use crate::common::prompt::{confirm, require_yes_or_terminal};
+use crate::global::GlobalArgs;
+
+const ACTION: &str = "request a restore of";
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -39,30 +39,6 @@ pub struct Args {
     pub apply: ApplyArgs,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    #[error("{0}")]
-    Invalid(String),
-
-    #[error("{0}")]
-    Confirm(#[from] ConfirmError),
-
-    #[error("cancelled: nothing was changed")]
-    Cancelled,
-
-    #[error("failed to request a restore of PostgresCluster {name:?}: {source}")]
-    Api { name: String, source: ApiError },
-}
-
-impl CmdError for Error {
-    fn exit_code(&self) -> u8 {
-        match self {
-            Error::Invalid(_) | Error::Confirm(ConfirmError::NotInteractive(_)) => EXIT_USAGE,
-            _ => EXIT_RUNTIME,
-        }
-    }
-}
-
 pub fn fields(enabled: bool, repo: &str, options: &[String], now: Option<&str>) -> Value {
     let mut restore = json!({"enabled": enabled, "repoName": repo});
     if !options.is_empty() {
@@ -77,20 +53,13 @@ pub fn fields(enabled: bool, repo: &str, options: &[String], now: Option<&str>) 
 
 pub async fn run(args: Args, global: &GlobalArgs) -> Result<Change, Error> {
     check_cluster_name(&args.name).map_err(Error::Invalid)?;
-    let api = |source| Error::Api {
-        name: args.name.clone(),
-        source,
-    };
-    if !args.disable && !global.yes && !crate::cmds::interactive() {
-        // Fail before any request: a script must say --yes.
-        return Err(ConfirmError::NotInteractive(format!(
-            "kubectl pgo restore {} --repoName ... --yes",
-            args.name
-        ))
-        .into());
+    if !args.disable {
+        require_yes_or_terminal(
+            global.yes,
+            format!("kubectl pgo restore {} --repoName ... --yes", args.name),
+        )?;
     }
-    let ctx = Ctx::connect(global, None).await.map_err(api)?;
-    let live = ctx.get_cluster(&args.name).await.map_err(api)?;
+    let (ctx, live) = edit::read(global, &args.name, ACTION).await?;
     let (fields, message) = if args.disable {
         let current = live
             .spec
@@ -129,7 +98,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> Result<Change, Error> {
             }
         );
         if !confirm(&question, global.yes, "")? {
-            return Err(Error::Cancelled);
+            return Err(Error::Cancelled("changed"));
         }
         (
             fields(true, &repo, &args.options, Some(&apply::timestamp())),
@@ -139,15 +108,15 @@ pub async fn run(args: Args, global: &GlobalArgs) -> Result<Change, Error> {
             ),
         )
     };
-    let object = apply::apply(
+    let object = edit::apply(
         &ctx,
         &live,
         fields,
         &["/spec/backups/pgbackrest/restore"],
-        args.apply.force_conflicts,
+        &args.apply,
+        ACTION,
     )
-    .await
-    .map_err(api)?;
+    .await?;
     Ok(Change { message, object })
 }
 

@@ -6,9 +6,13 @@ use pgo_api::PostgresCluster;
 use serde_json::{json, Value};
 
 use crate::apply;
-use crate::cli::GlobalArgs;
 use crate::client::{ApiError, Ctx};
-use crate::cmds::{check_cluster_name, ApplyArgs, Change, CmdError, EXIT_RUNTIME, EXIT_USAGE};
+use crate::common::cluster::{check_cluster_name, check_replicas};
+use crate::common::edit::{ApplyArgs, Change};
+use crate::common::error::Error;
+use crate::global::GlobalArgs;
+
+const ACTION: &str = "scale";
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -25,34 +29,6 @@ pub struct Args {
 
     #[command(flatten)]
     pub apply: ApplyArgs,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    #[error("{0}")]
-    Invalid(String),
-
-    #[error("PostgresCluster {cluster:?} has several instance sets ({}): pass --instance-set with one of them", .sets.join(", "))]
-    WhichSet { cluster: String, sets: Vec<String> },
-
-    #[error("PostgresCluster {cluster:?} has no instance set {set:?}; its sets are: {}\n  hint: pass --instance-set with one of them", .sets.join(", "))]
-    NoSuchSet {
-        cluster: String,
-        set: String,
-        sets: Vec<String>,
-    },
-
-    #[error("failed to scale PostgresCluster {name:?}: {source}")]
-    Api { name: String, source: ApiError },
-}
-
-impl CmdError for Error {
-    fn exit_code(&self) -> u8 {
-        match self {
-            Error::Api { .. } => EXIT_RUNTIME,
-            _ => EXIT_USAGE,
-        }
-    }
 }
 
 /// Whether the CRD merges `spec.instances` by name (a list-map). If it does, a patch can name
@@ -78,13 +54,18 @@ pub fn pick_set(pc: &PostgresCluster, wanted: Option<&str>) -> Result<(usize, St
             .iter()
             .position(|s| s == set)
             .map(|i| (i, set.to_string()))
-            .ok_or_else(|| Error::NoSuchSet {
-                cluster,
-                set: set.into(),
-                sets: sets.clone(),
+            .ok_or_else(|| {
+                Error::Invalid(format!(
+                    "PostgresCluster {cluster:?} has no instance set {set:?}; its sets are: {}\n  \
+                     hint: pass --instance-set with one of them",
+                    sets.join(", ")
+                ))
             }),
         None if sets.len() == 1 => Ok((0, sets[0].clone())),
-        None => Err(Error::WhichSet { cluster, sets }),
+        None => Err(Error::Invalid(format!(
+            "PostgresCluster {cluster:?} has several instance sets ({}): pass --instance-set with one of them",
+            sets.join(", ")
+        ))),
     }
 }
 
@@ -112,20 +93,17 @@ pub fn patch(
 
 pub async fn run(args: Args, global: &GlobalArgs) -> Result<Change, Error> {
     check_cluster_name(&args.name).map_err(Error::Invalid)?;
-    let replicas = crate::cmds::create::check_replicas(&args.replicas)
+    let replicas = check_replicas(&args.replicas)
         .map_err(|e| Error::Invalid(format!("invalid --replicas {:?}: {e}", args.replicas)))?;
-    let api = |source| Error::Api {
-        name: args.name.clone(),
-        source,
-    };
-    let ctx = Ctx::connect(global, None).await.map_err(api)?;
+    let api = Error::api(ACTION, &args.name);
+    let ctx = Ctx::connect(global, None).await.map_err(&api)?;
     let list_map = instances_is_list_map();
     // The whole-list patch carries a resourceVersion, and the agent bumps it with every status
     // write: re-read and retry when the object moved underneath, as kubectl edit does.
     let mut attempt = 0;
     let (object, set, before) = loop {
         attempt += 1;
-        let live = ctx.get_cluster(&args.name).await.map_err(api)?;
+        let live = ctx.get_cluster(&args.name).await.map_err(&api)?;
         let (index, set) = pick_set(&live, args.instance_set.as_deref())?;
         let before = live.spec.instances[index].replicas.unwrap_or(1);
         let fields = patch(&live, index, &set, replicas, list_map);
@@ -147,6 +125,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> Result<Change, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::common::error::{CmdError, EXIT_USAGE};
 
     fn cluster(sets: &[&str]) -> PostgresCluster {
         let instances: Vec<Value> = sets

@@ -5,9 +5,12 @@ use pgo_api::names::annotations::TRIGGER_SWITCHOVER;
 use serde_json::{json, Value};
 
 use crate::apply;
-use crate::cli::GlobalArgs;
-use crate::client::{ApiError, Ctx};
-use crate::cmds::{check_cluster_name, ApplyArgs, Change, CmdError, EXIT_RUNTIME, EXIT_USAGE};
+use crate::common::cluster::check_cluster_name;
+use crate::common::edit::{self, ApplyArgs, Change};
+use crate::common::error::Error;
+use crate::global::GlobalArgs;
+
+const ACTION: &str = "request a switchover of";
 
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[value(rename_all = "PascalCase")]
@@ -46,24 +49,6 @@ pub struct Args {
     pub apply: ApplyArgs,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    #[error("{0}")]
-    Invalid(String),
-
-    #[error("failed to request a switchover of PostgresCluster {name:?}: {source}")]
-    Api { name: String, source: ApiError },
-}
-
-impl CmdError for Error {
-    fn exit_code(&self) -> u8 {
-        match self {
-            Error::Invalid(_) => EXIT_USAGE,
-            Error::Api { .. } => EXIT_RUNTIME,
-        }
-    }
-}
-
 /// The fields to apply, checked first.
 pub fn fields(args: &Args, now: &str) -> Result<Value, Error> {
     check_cluster_name(&args.name).map_err(Error::Invalid)?;
@@ -88,21 +73,16 @@ pub fn fields(args: &Args, now: &str) -> Result<Value, Error> {
 
 pub async fn run(args: Args, global: &GlobalArgs) -> Result<Change, Error> {
     let fields = fields(&args, &apply::timestamp())?;
-    let api = |source| Error::Api {
-        name: args.name.clone(),
-        source,
-    };
-    let ctx = Ctx::connect(global, None).await.map_err(api)?;
-    let live = ctx.get_cluster(&args.name).await.map_err(api)?;
-    let object = apply::apply(
+    let (ctx, live) = edit::read(global, &args.name, ACTION).await?;
+    let object = edit::apply(
         &ctx,
         &live,
         fields,
         &["/spec/patroni/switchover"],
-        args.apply.force_conflicts,
+        &args.apply,
+        ACTION,
     )
-    .await
-    .map_err(api)?;
+    .await?;
     let target = args.to.as_deref().unwrap_or("a replica Patroni picks");
     Ok(Change {
         message: format!(
@@ -117,6 +97,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> Result<Change, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::common::error::{CmdError, EXIT_USAGE};
 
     fn args(to: Option<&str>, type_: SwitchoverType) -> Args {
         Args {

@@ -7,9 +7,10 @@ use kube::{Api, ResourceExt};
 use pgo_api::names::labels;
 use serde::Serialize;
 
-use crate::cli::GlobalArgs;
 use crate::client::{ApiError, Ctx};
-use crate::cmds::{CmdError, EXIT_RUNTIME};
+use crate::common::error::{CmdError, EXIT_RUNTIME};
+use crate::global::{GlobalArgs, OutputFormat};
+use crate::output::{table_or, Render};
 
 pub const CLIENT_VERSION: &str = env!("CARGO_PKG_VERSION");
 
@@ -94,6 +95,31 @@ pub async fn run(global: &GlobalArgs) -> Result<Versions, Error> {
         client_version: CLIENT_VERSION.into(),
         agents: Some(list.items.iter().map(agent_version).collect()),
     })
+}
+
+impl Render for Versions {
+    fn render(&self, format: OutputFormat) -> String {
+        table_or(self, format, || versions_table(self))
+    }
+}
+
+fn versions_table(v: &Versions) -> String {
+    let mut out = format!("Client Version: {}\n", v.client_version);
+    match &v.agents {
+        None => {}
+        Some(a) if a.is_empty() => out.push_str(
+            "Agent Version: no pgo-agent Deployment found (label app.kubernetes.io/name=pgo-agent)\n",
+        ),
+        Some(agents) => {
+            for a in agents {
+                out.push_str(&format!(
+                    "Agent Version: {} ({}/{}, image {})\n",
+                    a.version, a.namespace, a.name, a.image
+                ));
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

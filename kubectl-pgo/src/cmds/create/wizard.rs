@@ -4,10 +4,33 @@
 use dialoguer::theme::ColorfulTheme;
 use dialoguer::{Confirm, Input};
 
-use crate::cmds::create::{self, ClusterArgs, Error, ValidatedCluster};
+use super::args::{check_version, validate, ClusterArgs, ValidatedCluster};
+use super::Error;
+use crate::common::cluster::{check_name, check_replicas};
 use crate::validate;
 
+/// Ask for a value until it passes `check`; Enter takes `default` (when not empty).
 fn ask(
+    theme: &ColorfulTheme,
+    prompt: &str,
+    default: &str,
+    check: impl Fn(&str) -> Result<(), String>,
+) -> Result<String, Error> {
+    read(theme, prompt, default, false, check)
+}
+
+/// Like [`ask`], but an empty answer is `None`.
+fn ask_optional(
+    theme: &ColorfulTheme,
+    prompt: &str,
+    default: Option<&str>,
+    check: impl Fn(&str) -> Result<(), String>,
+) -> Result<Option<String>, Error> {
+    let v = read(theme, prompt, default.unwrap_or(""), true, check)?;
+    Ok((!v.is_empty()).then_some(v))
+}
+
+fn read(
     theme: &ColorfulTheme,
     prompt: &str,
     default: &str,
@@ -40,44 +63,36 @@ pub fn run(args: &ClusterArgs, namespace: Option<&str>) -> Result<Option<Validat
         &theme,
         "Cluster name",
         args.name.as_deref().unwrap_or(""),
-        false,
-        create::check_name,
+        check_name,
     )?;
-    let pg_version = ask(
-        &theme,
-        "PostgreSQL major version",
-        &args.pg_version,
-        false,
-        |v| create::check_version(v).map(drop),
-    )?;
-    let replicas = ask(&theme, "Number of instances", &args.replicas, false, |v| {
-        create::check_replicas(v).map(drop)
+    let pg_version = ask(&theme, "PostgreSQL major version", &args.pg_version, |v| {
+        check_version(v).map(drop)
     })?;
-    let storage_size = ask(&theme, "Storage size", &args.storage_size, false, |v| {
+    let replicas = ask(&theme, "Number of instances", &args.replicas, |v| {
+        check_replicas(v).map(drop)
+    })?;
+    let storage_size = ask(&theme, "Storage size", &args.storage_size, |v| {
         validate::positive_quantity(v).map(drop)
     })?;
-    let storage_class = ask(
+    let storage_class = ask_optional(
         &theme,
         "StorageClass (empty for the default)",
-        args.storage_class.as_deref().unwrap_or(""),
-        true,
+        args.storage_class.as_deref(),
         validate::dns_subdomain,
     )?;
-    let user = ask(
+    let user = ask_optional(
         &theme,
         "Postgres user (empty for one named after the cluster)",
-        args.users.first().map(String::as_str).unwrap_or(""),
-        true,
+        args.users.first().map(String::as_str),
         |v| validate::dns_label(v, 63),
     )?;
-    let database = if user.is_empty() {
-        String::new()
+    let database = if user.is_none() {
+        None
     } else {
-        ask(
+        ask_optional(
             &theme,
             "Database owned by that user (empty for none)",
-            args.databases.first().map(String::as_str).unwrap_or(""),
-            true,
+            args.databases.first().map(String::as_str),
             validate::database_name,
         )?
     };
@@ -92,18 +107,14 @@ pub fn run(args: &ClusterArgs, namespace: Option<&str>) -> Result<Option<Validat
         pg_version,
         replicas,
         storage_size,
-        storage_class: (!storage_class.is_empty()).then_some(storage_class),
-        users: if user.is_empty() { vec![] } else { vec![user] },
-        databases: if database.is_empty() {
-            vec![]
-        } else {
-            vec![database]
-        },
+        storage_class,
+        users: user.into_iter().collect(),
+        databases: database.into_iter().collect(),
         no_backups: !backups,
         backups,
         ..args.clone()
     };
-    let validated = create::validate(&answers)?;
+    let validated = validate(&answers)?;
     eprintln!("\n{}", summary(&validated, namespace));
     let verb = if args.dry_run { "Print" } else { "Create" };
     let ok = Confirm::with_theme(&theme)
@@ -179,7 +190,7 @@ mod tests {
 
     #[test]
     fn summary_lists_every_answer() {
-        let v = create::validate(&ClusterArgs {
+        let v = validate(&ClusterArgs {
             name: Some("hippo".into()),
             users: vec!["app".into()],
             databases: vec!["appdb".into()],

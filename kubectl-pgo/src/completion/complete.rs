@@ -5,12 +5,12 @@
 
 use std::time::Duration;
 
-use clap::{Arg, Command, CommandFactory};
+use clap::{Arg, Command};
 use kube::api::ListParams;
 use kube::ResourceExt;
 
-use crate::cli::{Cli, GlobalArgs};
 use crate::client::Ctx;
+use crate::global::GlobalArgs;
 
 /// The first argument that selects dynamic completion.
 pub const COMPLETE: &str = "__complete";
@@ -60,9 +60,8 @@ fn help(arg_or_cmd: Option<&clap::builder::StyledStr>) -> String {
         .to_string()
 }
 
-/// What to offer for `words` (the last one is being typed). No I/O.
-pub fn complete(words: &[String]) -> Completion {
-    let mut root = Cli::command();
+/// What to offer for `words` (the last one is being typed) in the command tree `root`. No I/O.
+pub fn complete(mut root: Command, words: &[String]) -> Completion {
     root.build();
     let (current, before) = match words.split_last() {
         Some((c, b)) => (c.clone(), b),
@@ -233,97 +232,6 @@ mod tests {
 
     fn words(s: &[&str]) -> Vec<String> {
         s.iter().map(|w| w.to_string()).collect()
-    }
-
-    fn names(c: &Completion) -> Vec<&str> {
-        c.items.iter().map(|(n, _)| n.as_str()).collect()
-    }
-
-    #[test]
-    fn top_level_lists_verbs_with_descriptions() {
-        let c = complete(&words(&[""]));
-        for verb in [
-            "create",
-            "scale",
-            "show",
-            "switchover",
-            "start",
-            "stop",
-            "backup",
-            "restore",
-            "delete",
-            "version",
-            "completion",
-        ] {
-            assert!(names(&c).contains(&verb), "{verb} missing: {:?}", names(&c));
-        }
-        assert!(!names(&c).contains(&"__complete"));
-        assert_eq!(c.directive, DIRECTIVE_NO_FILE);
-        assert!(c.items.iter().all(|(_, d)| !d.is_empty()));
-    }
-
-    #[test]
-    fn prefix_filters() {
-        assert_eq!(names(&complete(&words(&["sw"]))), vec!["switchover"]);
-        assert_eq!(names(&complete(&words(&["st"]))), vec!["start", "stop"]);
-    }
-
-    #[test]
-    fn cluster_name_positions_ask_for_clusters() {
-        assert_eq!(
-            complete(&words(&["scale", ""])).dynamic,
-            Some(Dynamic::Clusters)
-        );
-        assert_eq!(
-            complete(&words(&["-n", "team", "stop", "hi"])).dynamic,
-            Some(Dynamic::Clusters)
-        );
-        assert_eq!(
-            complete(&words(&["show", "ha", ""])).dynamic,
-            Some(Dynamic::Clusters)
-        );
-        assert_eq!(
-            complete(&words(&["show", "user", "app", "-c", ""])).dynamic,
-            Some(Dynamic::Clusters)
-        );
-        // show takes a NAME or a subcommand: both are offered.
-        let show = complete(&words(&["show", ""]));
-        assert_eq!(show.dynamic, Some(Dynamic::Clusters));
-        assert!(names(&show).contains(&"ha"));
-        // After the NAME, nothing more.
-        assert_eq!(complete(&words(&["scale", "hippo", ""])).dynamic, None);
-    }
-
-    #[test]
-    fn flags_and_their_values() {
-        let c = complete(&words(&["scale", "hippo", "--"]));
-        assert!(names(&c).contains(&"--replicas"));
-        assert!(
-            names(&c).contains(&"--namespace"),
-            "global flags are offered too"
-        );
-        assert_eq!(
-            names(&complete(&words(&["show", "hippo", "-o", ""]))),
-            vec!["table", "json", "yaml"]
-        );
-        assert_eq!(
-            names(&complete(&words(&["switchover", "h", "--type", "F"]))),
-            vec!["Failover"]
-        );
-        assert_eq!(
-            complete(&words(&["-n", ""])).dynamic,
-            Some(Dynamic::Namespaces)
-        );
-        assert_eq!(
-            complete(&words(&["--kubeconfig", ""])).directive,
-            DIRECTIVE_DEFAULT
-        );
-    }
-
-    #[test]
-    fn create_aliases_descend() {
-        let c = complete(&words(&["create", "cluster", "h", "--pg"]));
-        assert_eq!(names(&c), vec!["--pg-version"]);
     }
 
     #[test]

@@ -1,0 +1,165 @@
+//! Tests over the whole command tree: the committed completion scripts match it, and the
+//! `__complete` hook walks it.
+
+use std::path::PathBuf;
+
+use clap::CommandFactory;
+
+use super::Cli;
+use crate::completion::complete::{Completion, Dynamic, DIRECTIVE_DEFAULT, DIRECTIVE_NO_FILE};
+use crate::completion::{CompletionShell, KUBECTL_COMPLETE_NAME};
+
+fn generate(shell: CompletionShell) -> String {
+    crate::completion::generate(shell, Cli::command())
+}
+
+fn complete(words: &[String]) -> Completion {
+    crate::completion::complete::complete(Cli::command(), words)
+}
+
+fn words(s: &[&str]) -> Vec<String> {
+    s.iter().map(|w| w.to_string()).collect()
+}
+
+fn names(c: &Completion) -> Vec<&str> {
+    c.items.iter().map(|(n, _)| n.as_str()).collect()
+}
+
+fn dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../completions")
+}
+
+/// Regenerate with: UPDATE_COMPLETIONS=1 cargo test -p kubectl-pgo completions_are_up_to_date
+#[test]
+fn completions_are_up_to_date() {
+    let files: Vec<(String, String)> = CompletionShell::ALL
+        .iter()
+        .map(|s| (s.file_name().to_string(), generate(*s)))
+        .collect();
+    if std::env::var_os("UPDATE_COMPLETIONS").is_some() {
+        std::fs::create_dir_all(dir()).unwrap();
+        for (name, text) in &files {
+            std::fs::write(dir().join(name), text).unwrap();
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let path = dir().join(KUBECTL_COMPLETE_NAME);
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+    }
+    for (name, text) in &files {
+        let on_disk = std::fs::read_to_string(dir().join(name)).unwrap_or_default();
+        assert!(
+            &on_disk == text,
+            "completions/{name} is stale or missing: regenerate with \
+             `UPDATE_COMPLETIONS=1 cargo test -p kubectl-pgo completions_are_up_to_date` and commit it"
+        );
+    }
+}
+
+#[test]
+fn scripts_know_the_verbs() {
+    let bash = generate(CompletionShell::Bash);
+    for verb in [
+        "create",
+        "scale",
+        "show",
+        "switchover",
+        "backup",
+        "restore",
+        "delete",
+    ] {
+        assert!(bash.contains(verb), "{verb} missing");
+    }
+    assert!(
+        !bash.contains("__complete"),
+        "__complete must stay out of the scripts"
+    );
+}
+#[test]
+fn top_level_lists_verbs_with_descriptions() {
+    let c = complete(&words(&[""]));
+    for verb in [
+        "create",
+        "scale",
+        "show",
+        "switchover",
+        "start",
+        "stop",
+        "backup",
+        "restore",
+        "delete",
+        "version",
+        "completion",
+    ] {
+        assert!(names(&c).contains(&verb), "{verb} missing: {:?}", names(&c));
+    }
+    assert!(!names(&c).contains(&"__complete"));
+    assert_eq!(c.directive, DIRECTIVE_NO_FILE);
+    assert!(c.items.iter().all(|(_, d)| !d.is_empty()));
+}
+
+#[test]
+fn prefix_filters() {
+    assert_eq!(names(&complete(&words(&["sw"]))), vec!["switchover"]);
+    assert_eq!(names(&complete(&words(&["st"]))), vec!["start", "stop"]);
+}
+
+#[test]
+fn cluster_name_positions_ask_for_clusters() {
+    assert_eq!(
+        complete(&words(&["scale", ""])).dynamic,
+        Some(Dynamic::Clusters)
+    );
+    assert_eq!(
+        complete(&words(&["-n", "team", "stop", "hi"])).dynamic,
+        Some(Dynamic::Clusters)
+    );
+    assert_eq!(
+        complete(&words(&["show", "ha", ""])).dynamic,
+        Some(Dynamic::Clusters)
+    );
+    assert_eq!(
+        complete(&words(&["show", "user", "app", "-c", ""])).dynamic,
+        Some(Dynamic::Clusters)
+    );
+    // show takes a NAME or a subcommand: both are offered.
+    let show = complete(&words(&["show", ""]));
+    assert_eq!(show.dynamic, Some(Dynamic::Clusters));
+    assert!(names(&show).contains(&"ha"));
+    // After the NAME, nothing more.
+    assert_eq!(complete(&words(&["scale", "hippo", ""])).dynamic, None);
+}
+
+#[test]
+fn flags_and_their_values() {
+    let c = complete(&words(&["scale", "hippo", "--"]));
+    assert!(names(&c).contains(&"--replicas"));
+    assert!(
+        names(&c).contains(&"--namespace"),
+        "global flags are offered too"
+    );
+    assert_eq!(
+        names(&complete(&words(&["show", "hippo", "-o", ""]))),
+        vec!["table", "json", "yaml"]
+    );
+    assert_eq!(
+        names(&complete(&words(&["switchover", "h", "--type", "F"]))),
+        vec!["Failover"]
+    );
+    assert_eq!(
+        complete(&words(&["-n", ""])).dynamic,
+        Some(Dynamic::Namespaces)
+    );
+    assert_eq!(
+        complete(&words(&["--kubeconfig", ""])).directive,
+        DIRECTIVE_DEFAULT
+    );
+}
+
+#[test]
+fn create_aliases_descend() {
+    let c = complete(&words(&["create", "cluster", "h", "--pg"]));
+    assert_eq!(names(&c), vec!["--pg-version"]);
+}
