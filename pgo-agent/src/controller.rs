@@ -30,6 +30,7 @@ use crate::desired::{self, InstancePlan};
 use crate::events::{publish, Note};
 use crate::http::Health;
 use crate::observe::{self, pod_is_ready, ReadState};
+use crate::rolling::{self, Roll};
 use crate::status::{self, Actions, Backups, Input, Primary, Spec};
 use crate::{credentials, database, pgbackrest, retire};
 
@@ -139,6 +140,7 @@ fn base<'a>(
         system_identifier: read.patroni_annotation("initialize").map(String::from),
         actions: Actions::default(),
         retiring: None,
+        rolling: None,
         backups: Backups::NotRun,
         now: pgbackrest::restore::time(chrono::Utc::now()),
     }
@@ -232,8 +234,14 @@ async fn reconcile_inner(pc: &PostgresCluster, ctx: &Context) -> Result<Action, 
     let applied = Applier::new(&ctx.client, &ctx.cache, &v.namespace)
         .apply_desired(&want, &read, observed.primary_instance.as_deref(), &retire)
         .await?;
-    let done = database::run(ctx, pc, &v, &read, &material, &retire).await;
     let restoring = prep.restore.as_ref().is_some_and(|r| !r.finished);
+    let roll = if restoring || v.shutdown || retire.switchover.is_some() {
+        Roll::Done
+    } else {
+        rolling::decide(&want.plan, &applied.stateful_sets, &read)
+    };
+    database::roll(ctx, pc, &v, &roll).await;
+    let done = database::run(ctx, pc, &v, &read, &material, &retire).await;
     let outcome = pgbackrest::act::run(ctx, pc, &v, &read, &want.plan, prep.restore, now).await;
     // 5. status
     let mut input = base(
@@ -251,10 +259,16 @@ async fn reconcile_inner(pc: &PostgresCluster, ctx: &Context) -> Result<Action, 
         switchover: done.switchover,
     };
     input.retiring = retire.waiting;
+    input.rolling = match roll {
+        Roll::Done => None,
+        Roll::Wait(m) => Some(m),
+        Roll::Restart { message, .. } | Roll::Switchover { message, .. } => Some(message),
+    };
     input.backups = Backups::Ran {
         status: outcome.status,
         stanza_error: outcome.stanza_error,
     };
+    let input_rolling = input.rolling.is_some();
     let st = status::compute(&input);
     let ready = st
         .conditions
@@ -263,7 +277,8 @@ async fn reconcile_inner(pc: &PostgresCluster, ctx: &Context) -> Result<Action, 
     let writes = applied.writes + patch_status(&ctx.client, pc, st).await?;
     ctx.health.metrics.count("ok");
     ctx.health.metrics.writes.inc_by(u64::from(writes));
-    let next = if (ready || v.shutdown) && !restoring {
+    let rolling_on = input_rolling;
+    let next = if (ready || v.shutdown) && !restoring && !rolling_on {
         ctx.resync
     } else {
         CONVERGING

@@ -1,9 +1,10 @@
 //! In-database actions, run in the ready primary after the objects are applied: Patroni's
-//! dynamic configuration, users and databases, `databaseInitSQL` once, and switchovers once per
-//! value of the trigger annotation. What to run is decided by the pure functions here; the
+//! dynamic configuration, users and databases, `databaseInitSQL` once, switchovers once per
+//! value of the trigger annotation, and the steps of a rolling update. What to run is decided by the pure functions here; the
 //! execs are in `crate::exec`.
 
-use k8s_openapi::api::core::v1::ConfigMap;
+use k8s_openapi::api::core::v1::{ConfigMap, Pod};
+use kube::api::DeleteParams;
 use kube::{Api, ResourceExt};
 use pgo_api::names;
 use pgo_api::validate::ValidatedCluster;
@@ -16,6 +17,7 @@ use crate::events::{publish, Note};
 use crate::exec;
 use crate::observe::{pod_is_ready, ReadState};
 use crate::retire::Retire;
+use crate::rolling::Roll;
 
 /// What the in-database actions achieved, for the status.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -137,6 +139,45 @@ pub async fn run(
         }
     }
     out
+}
+
+/// Carries out a step of a rolling update (see `crate::rolling`).
+pub async fn roll(ctx: &Context, pc: &PostgresCluster, v: &ValidatedCluster, step: &Roll) {
+    let (client, ns) = (&ctx.client, v.namespace.as_str());
+    match step {
+        Roll::Done | Roll::Wait(_) => {}
+        Roll::Restart {
+            pod,
+            checkpoint,
+            message,
+        } => {
+            if *checkpoint {
+                // Best effort: a failed checkpoint only makes recovery longer.
+                if let Err(e) = exec::psql(client, ns, pod, "checkpoint", "CHECKPOINT").await {
+                    tracing::warn!(cluster = %v.name, %pod, error = %e, "checkpoint before restart failed");
+                }
+            }
+            let api: Api<Pod> = Api::namespaced(client.clone(), ns);
+            match api.delete(pod, &DeleteParams::default()).await {
+                Ok(_) => publish(ctx, pc, Note::normal("RollingUpdate", message.clone())).await,
+                Err(e) => {
+                    let message = format!("{message}: deleting the pod failed: {e}");
+                    publish(ctx, pc, Note::warning("RollingUpdateFailed", message)).await
+                }
+            }
+        }
+        Roll::Switchover {
+            primary,
+            candidate,
+            message,
+        } => match exec::switchover(client, ns, primary, Some(candidate), false).await {
+            Ok(_) => publish(ctx, pc, Note::normal("RollingUpdate", message.clone())).await,
+            Err(e) => {
+                let message = format!("{message}: the switchover failed: {e}");
+                publish(ctx, pc, Note::warning("RollingUpdateFailed", message)).await
+            }
+        },
+    }
 }
 
 /// Runs `spec.databaseInitSQL` once; returns a hash of what ran.

@@ -14,6 +14,7 @@ mod leader;
 mod observe;
 mod pgbackrest;
 mod retire;
+mod rolling;
 mod status;
 
 use std::net::SocketAddr;

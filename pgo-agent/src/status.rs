@@ -81,6 +81,8 @@ pub struct Input<'a> {
     pub actions: Actions,
     /// Why instances that left the spec are still kept (see `crate::retire`).
     pub retiring: Option<String>,
+    /// The rolling update's step or why it waits (see `crate::rolling`).
+    pub rolling: Option<String>,
     pub backups: Backups,
     pub now: Time,
 }
@@ -216,6 +218,8 @@ pub fn compute(input: &Input) -> PostgresClusterStatus {
         ));
     } else if let Some(why) = &input.retiring {
         conditions.push(c(PROGRESSING, true, "InstancesRetiring", why.clone()));
+    } else if let Some(step) = &input.rolling {
+        conditions.push(c(PROGRESSING, true, "RollingUpdate", step.clone()));
     }
     conditions.push(if !errors.is_empty() && prev.instances.is_empty() {
         c(
@@ -379,6 +383,7 @@ mod tests {
             system_identifier: None,
             actions: Actions::default(),
             retiring: None,
+            rolling: None,
             backups: Backups::NotRun,
             now: time(now),
         }

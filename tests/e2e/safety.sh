@@ -121,8 +121,41 @@ test_scale_down_while_shut_down_keeps_every_instances_volume() {
     wait_until 60 "rows readable" rows_are 1000
 }
 
+test_a_resources_change_rolls_one_instance_at_a_time() {
+    CLUSTER=rolling
+    cluster_yaml rolling a 2 | kc apply -f - >/dev/null
+    two_ready() { [[ $(pc '{.status.instances[0].readyReplicas}') == 2 ]] && is_ready; }
+    wait_until 300 "2 ready instances" two_ready
+    wait_until 60 "the user can write" app_psql "create table if not exists rows as select g from generate_series(1, 1000) g"
+    local before
+    before=$(kc get pod -l "$L/cluster=rolling,$L/data=postgres" -o jsonpath='{.items[*].metadata.uid}')
+    writer_start
+    sleep 1
+    # The change users make most: resources on the only instance set.
+    kc patch postgrescluster rolling --type=json -p '[{"op":"add","path":"/spec/instances/0/resources","value":{"requests":{"cpu":"10m","memory":"64Mi"}}}]' >/dev/null
+    local min=2 ready deadline=$(($(date +%s) + 300))
+    rolled() {
+        local uids
+        uids=$(kc get pod -l "$L/cluster=rolling,$L/data=postgres" -o jsonpath='{range .items[*]}{.metadata.uid} {.spec.containers[0].resources.requests.cpu}{"\n"}{end}')
+        [[ $(grep -c ' 10m$' <<<"$uids") == 2 ]]
+    }
+    until rolled && two_ready; do
+        ready=$(kc get pod -l "$L/cluster=rolling,$L/data=postgres" -o jsonpath='{range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}' | grep -c True)
+        ((ready < min)) && min=$ready
+        (($(date +%s) < deadline)) || fail "the rolling update did not finish in 300 s"
+        sleep 0.5
+    done
+    writer_stop
+    expect_eq "fewest ready instances during the roll" "$min" 1
+    [[ $(kc get pod -l "$L/cluster=rolling,$L/data=postgres" -o jsonpath='{.items[*].metadata.uid}') != "$before" ]] || fail "no pod was restarted"
+    expect_eq "rows after the roll" "$(app_psql "select count(*) from rows")" 1000
+    kc get events --field-selector involvedObject.name=rolling -o jsonpath='{.items[*].message}' | grep -q "rolling 2/2" ||
+        fail "no Event for the second step"
+}
+
 kubectl create namespace "$NS" >/dev/null 2>&1 || true
 run_test "renaming the only instance set keeps every row" test_renaming_the_only_instance_set_keeps_every_row
 run_test "a scale-down while shut down keeps every volume" test_scale_down_while_shut_down_keeps_every_instances_volume
+run_test "a resources change rolls one instance at a time" test_a_resources_change_rolls_one_instance_at_a_time
 kubectl delete namespace "$NS" --wait=false >/dev/null 2>&1
 summary "safety e2e"

@@ -1,0 +1,372 @@
+//! Rolling updates, instance by instance. Instance StatefulSets use `updateStrategy: OnDelete`,
+//! so a changed pod template restarts nothing by itself; the agent deletes outdated pods in a
+//! safe order: replicas first, one at a time, each only while every instance is ready and
+//! streaming; then a switchover to an updated replica; then the old primary, now a replica.
+//! A single instance gets a `CHECKPOINT` before its restart, so recovery is short.
+//!
+//! Pure: decided from what is observed (each pod's `controller-revision-hash` against its
+//! StatefulSet's `updateRevision`), never from memory, so an agent restarted mid-roll resumes it.
+
+use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::core::v1::Pod;
+use kube::ResourceExt;
+use pgo_api::names::{self, labels};
+
+use crate::desired::InstancePlan;
+use crate::observe::{pod_is_ready, ReadState};
+
+/// The label the StatefulSet controller puts on each pod: the revision it was created from.
+pub const REVISION_LABEL: &str = "controller-revision-hash";
+
+/// A replica further behind the primary than this does not count as caught up.
+pub const MAX_LAG_BYTES: i64 = 16 * 1024 * 1024;
+
+/// The next step of a rolling update.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Roll {
+    /// Every instance runs its StatefulSet's current revision.
+    Done,
+    /// Something must settle first; the reason is shown in the status.
+    Wait(String),
+    /// Delete this pod so that it is recreated from the new revision.
+    Restart {
+        pod: String,
+        /// Run `CHECKPOINT` first: the instance is the only one (a primary).
+        checkpoint: bool,
+        message: String,
+    },
+    /// Hand the primary over to an updated, caught-up replica.
+    Switchover {
+        primary: String,
+        candidate: String,
+        message: String,
+    },
+}
+
+/// Patroni's view of a member, from the `status` annotation it keeps on its pod.
+fn patroni_status(pod: &Pod) -> Option<serde_json::Value> {
+    serde_json::from_str(pod.annotations().get("status")?).ok()
+}
+
+fn wal_position(pod: &Pod) -> Option<i64> {
+    patroni_status(pod)?.get("xlog_location")?.as_i64()
+}
+
+/// Whether a replica is running (Patroni 3 says `running`, 4 says `streaming`) and within
+/// [`MAX_LAG_BYTES`] of the primary.
+fn caught_up(replica: &Pod, primary: Option<&Pod>) -> bool {
+    let state = patroni_status(replica)
+        .and_then(|s| s.get("state").and_then(|v| v.as_str()).map(String::from));
+    if !matches!(state.as_deref(), Some("running" | "streaming")) {
+        return false;
+    }
+    match (primary.and_then(wal_position), wal_position(replica)) {
+        (Some(p), Some(r)) => p - r <= MAX_LAG_BYTES,
+        _ => true,
+    }
+}
+
+fn is_primary(pod: &Pod) -> bool {
+    pod.labels().get(labels::ROLE).map(String::as_str) == Some(labels::ROLE_MASTER)
+}
+
+/// One planned instance as observed.
+struct Member<'a> {
+    instance: &'a str,
+    pod: Option<&'a Pod>,
+    outdated: bool,
+}
+
+/// Decides the next step. `stateful_sets` are the freshest copies (those just applied).
+pub fn decide(plan: &InstancePlan, stateful_sets: &[StatefulSet], read: &ReadState) -> Roll {
+    let mut members = Vec::new();
+    for instance in plan.values().flatten() {
+        let Some(sts) = stateful_sets.iter().find(|s| s.name_any() == *instance) else {
+            continue;
+        };
+        if sts.spec.as_ref().and_then(|s| s.replicas) == Some(0) {
+            continue; // held down (shutdown, restore)
+        }
+        let status = sts.status.clone().unwrap_or_default();
+        if status.observed_generation < sts.metadata.generation {
+            return Roll::Wait(format!(
+                "waiting for the StatefulSet controller to see the change to {instance}"
+            ));
+        }
+        let pod = read
+            .pods
+            .iter()
+            .find(|p| p.name_any() == names::instance_pod(instance));
+        let revision = pod.and_then(|p| p.labels().get(REVISION_LABEL));
+        let outdated = match (&status.update_revision, revision) {
+            (Some(want), Some(has)) => want != has,
+            _ => false,
+        };
+        members.push(Member {
+            instance,
+            pod,
+            outdated,
+        });
+    }
+    let total = members.len();
+    let pending: Vec<&Member> = members.iter().filter(|m| m.outdated).collect();
+    if pending.is_empty() {
+        return Roll::Done;
+    }
+    let progress = format!("rolling {}/{total}", total - pending.len() + 1);
+    // Never take an instance down while another is not ready or still starting.
+    for m in &members {
+        match m.pod {
+            Some(p) if p.metadata.deletion_timestamp.is_none() && pod_is_ready(p) => {}
+            _ => {
+                return Roll::Wait(format!(
+                    "{progress}: instance {} is not ready; the rolling update waits for it",
+                    m.instance
+                ))
+            }
+        }
+    }
+    let primary = members.iter().filter_map(|m| m.pod).find(|p| is_primary(p));
+    for m in &members {
+        let pod = m.pod.expect("checked above");
+        if !is_primary(pod) && !caught_up(pod, primary) {
+            return Roll::Wait(format!(
+                "{progress}: replica {} is not streaming or not caught up; the rolling update waits for it",
+                m.instance
+            ));
+        }
+    }
+    if let Some(m) = pending.iter().find(|m| !m.pod.is_some_and(is_primary)) {
+        let pod = m.pod.expect("checked above").name_any();
+        return Roll::Restart {
+            message: format!("{progress}: restarting replica {pod} with the new revision"),
+            pod,
+            checkpoint: false,
+        };
+    }
+    // Only the primary is outdated.
+    let old = pending[0].pod.expect("checked above").name_any();
+    if total == 1 {
+        return Roll::Restart {
+            message: format!("{progress}: restarting the only instance {old} after a checkpoint"),
+            pod: old,
+            checkpoint: true,
+        };
+    }
+    let candidate = members
+        .iter()
+        .filter(|m| !m.outdated)
+        .filter_map(|m| m.pod)
+        .find(|p| !is_primary(p));
+    match candidate {
+        Some(c) => Roll::Switchover {
+            message: format!(
+                "{progress}: switching over from {old} to the updated replica {} before restarting {old}",
+                c.name_any()
+            ),
+            primary: old,
+            candidate: c.name_any(),
+        },
+        None => Roll::Wait(format!(
+            "{progress}: no updated replica is ready to take over from the primary {old}"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pgbackrest::restore::tests::pod;
+    use k8s_openapi::api::apps::v1::{StatefulSetSpec, StatefulSetStatus};
+
+    fn sts(name: &str, revision: &str) -> StatefulSet {
+        let mut s = StatefulSet {
+            metadata: Default::default(),
+            spec: Some(StatefulSetSpec {
+                replicas: Some(1),
+                ..Default::default()
+            }),
+            status: Some(StatefulSetStatus {
+                observed_generation: Some(2),
+                update_revision: Some(format!("{name}-{revision}")),
+                ..Default::default()
+            }),
+        };
+        s.metadata.name = Some(name.into());
+        s.metadata.generation = Some(2);
+        s
+    }
+
+    fn member(instance: &str, role: &str, revision: &str, wal: i64) -> Pod {
+        let mut p = pod(
+            &names::instance_pod(instance),
+            &[
+                (labels::ROLE, role),
+                (labels::INSTANCE, instance),
+                (REVISION_LABEL, &format!("{instance}-{revision}")),
+            ],
+            true,
+        );
+        let state = if role == labels::ROLE_MASTER {
+            "running"
+        } else {
+            "streaming"
+        };
+        p.metadata.annotations = Some(
+            [(
+                "status".to_string(),
+                format!(r#"{{"state":"{state}","role":"{role}","xlog_location":{wal}}}"#),
+            )]
+            .into(),
+        );
+        p
+    }
+
+    fn plan(instances: &[&str]) -> InstancePlan {
+        [(
+            "instance1".to_string(),
+            instances.iter().map(|s| s.to_string()).collect(),
+        )]
+        .into()
+    }
+
+    const MASTER: &str = labels::ROLE_MASTER;
+    const REPLICA: &str = labels::ROLE_REPLICA;
+
+    #[test]
+    fn nothing_to_do_when_every_pod_runs_the_current_revision() {
+        let read = ReadState {
+            pods: vec![
+                member("a", MASTER, "r1", 100),
+                member("b", REPLICA, "r1", 100),
+            ],
+            ..Default::default()
+        };
+        let sets = [sts("a", "r1"), sts("b", "r1")];
+        assert_eq!(decide(&plan(&["a", "b"]), &sets, &read), Roll::Done);
+    }
+
+    #[test]
+    fn replicas_roll_first_then_a_switchover_then_the_old_primary() {
+        let p = plan(&["a", "b", "c"]);
+        let sets = [sts("a", "r2"), sts("b", "r2"), sts("c", "r2")];
+        let mut read = ReadState {
+            pods: vec![
+                member("a", MASTER, "r1", 100),
+                member("b", REPLICA, "r1", 100),
+                member("c", REPLICA, "r1", 100),
+            ],
+            ..Default::default()
+        };
+        match decide(&p, &sets, &read) {
+            Roll::Restart {
+                pod,
+                checkpoint,
+                message,
+            } => {
+                assert_eq!(pod, "b-0");
+                assert!(!checkpoint);
+                assert!(message.starts_with("rolling 1/3"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // b restarts: while it is not ready nothing else is touched.
+        read.pods[1] = pod(
+            "b-0",
+            &[(labels::ROLE, REPLICA), (labels::INSTANCE, "b")],
+            false,
+        );
+        assert!(
+            matches!(decide(&p, &sets, &read), Roll::Wait(w) if w.contains("instance b is not ready"))
+        );
+        read.pods[1] = member("b", REPLICA, "r2", 100);
+        assert!(matches!(decide(&p, &sets, &read), Roll::Restart { pod, .. } if pod == "c-0"));
+        read.pods[2] = member("c", REPLICA, "r2", 100);
+        match decide(&p, &sets, &read) {
+            Roll::Switchover {
+                primary,
+                candidate,
+                message,
+            } => {
+                assert_eq!((primary.as_str(), candidate.as_str()), ("a-0", "b-0"));
+                assert!(message.starts_with("rolling 3/3"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // After the switchover a is an outdated replica.
+        read.pods[0] = member("a", REPLICA, "r1", 100);
+        read.pods[1] = member("b", MASTER, "r2", 100);
+        assert!(matches!(decide(&p, &sets, &read), Roll::Restart { pod, .. } if pod == "a-0"));
+    }
+
+    #[test]
+    fn a_single_instance_restarts_after_a_checkpoint() {
+        let read = ReadState {
+            pods: vec![member("a", MASTER, "r1", 100)],
+            ..Default::default()
+        };
+        assert!(matches!(
+            decide(&plan(&["a"]), &[sts("a", "r2")], &read),
+            Roll::Restart {
+                checkpoint: true,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn a_lagging_replica_holds_the_roll() {
+        let read = ReadState {
+            pods: vec![
+                member("a", MASTER, "r1", 100 + MAX_LAG_BYTES + 1),
+                member("b", REPLICA, "r1", 100),
+            ],
+            ..Default::default()
+        };
+        let sets = [sts("a", "r2"), sts("b", "r2")];
+        assert!(
+            matches!(decide(&plan(&["a", "b"]), &sets, &read), Roll::Wait(w) if w.contains("not caught up"))
+        );
+    }
+
+    #[test]
+    fn a_change_the_controller_has_not_seen_yet_waits() {
+        let mut s = sts("a", "r2");
+        s.metadata.generation = Some(3);
+        let read = ReadState {
+            pods: vec![member("a", MASTER, "r1", 100)],
+            ..Default::default()
+        };
+        assert!(matches!(decide(&plan(&["a"]), &[s], &read), Roll::Wait(_)));
+    }
+
+    #[test]
+    fn a_replica_that_is_not_streaming_holds_the_roll() {
+        let mut starting = member("b", REPLICA, "r2", 100);
+        starting.metadata.annotations = Some(
+            [(
+                "status".to_string(),
+                r#"{"state":"starting","role":"replica"}"#.to_string(),
+            )]
+            .into(),
+        );
+        let read = ReadState {
+            pods: vec![member("a", MASTER, "r1", 100), starting],
+            ..Default::default()
+        };
+        let sets = [sts("a", "r2"), sts("b", "r2")];
+        assert!(
+            matches!(decide(&plan(&["a", "b"]), &sets, &read), Roll::Wait(w) if w.contains("replica b is not streaming"))
+        );
+    }
+
+    #[test]
+    fn held_down_instances_are_not_rolled() {
+        let mut s = sts("a", "r2");
+        s.spec.as_mut().unwrap().replicas = Some(0);
+        assert_eq!(
+            decide(&plan(&["a"]), &[s], &ReadState::default()),
+            Roll::Done
+        );
+    }
+}
