@@ -341,4 +341,82 @@ mod tests {
         cache.forget("ns", "a");
         assert!(!cache.unchanged(&key, 1, Some("10")));
     }
+
+    #[test]
+    fn forgetting_a_cluster_keeps_other_clusters_and_namespaces() {
+        let cache = ApplyCache::default();
+        let keys: Vec<Key> = vec![
+            ("Secret", "ns".into(), "hippo-pguser-rhino".into()),
+            ("Secret", "other".into(), "hippo-pguser-rhino".into()),
+            ("Secret", "ns".into(), "rhino-pguser-rhino".into()),
+            ("Secret", "ns".into(), "pgo-root-cacert".into()),
+            ("Secret", "ns".into(), "hippo".into()),
+        ];
+        for k in &keys {
+            cache.record(k.clone(), 1, Some("1".into()));
+        }
+        cache.forget("ns", "hippo");
+        let kept: Vec<bool> = keys
+            .iter()
+            .map(|k| cache.unchanged(k, 1, Some("1")))
+            .collect();
+        assert_eq!(kept, [false, true, true, true, true]);
+    }
+
+    #[test]
+    fn deleting_an_object_forgets_it() {
+        let cache = ApplyCache::default();
+        let key: Key = ("Service", "ns".into(), "hippo-primary".into());
+        cache.record(key.clone(), 7, Some("3".into()));
+        cache.record(key.clone(), 0, None);
+        assert!(!cache.unchanged(&key, 7, Some("3")));
+        // An object never seen on the server is never skipped.
+        cache.record(key.clone(), 7, Some("3".into()));
+        assert!(!cache.unchanged(&key, 7, None));
+    }
+
+    #[test]
+    fn fingerprint_is_stable_and_sees_every_field() {
+        use k8s_openapi::api::core::v1::ConfigMap;
+        let cm = |v: &str| ConfigMap {
+            data: Some([("k".to_string(), v.to_string())].into()),
+            ..Default::default()
+        };
+        assert_eq!(fingerprint(&cm("a")), fingerprint(&cm("a")));
+        assert_ne!(fingerprint(&cm("a")), fingerprint(&cm("b")));
+    }
+
+    #[test]
+    fn an_existing_claim_keeps_its_bound_volume_and_storage_class() {
+        use k8s_openapi::api::core::v1::PersistentVolumeClaimSpec;
+        use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+        let claim = |spec: PersistentVolumeClaimSpec| PersistentVolumeClaim {
+            metadata: ObjectMeta {
+                name: Some("hippo-instance1-abcd-pgdata".into()),
+                ..Default::default()
+            },
+            spec: Some(spec),
+            status: None,
+        };
+        let desired = claim(PersistentVolumeClaimSpec {
+            access_modes: Some(vec!["ReadWriteOnce".into()]),
+            ..Default::default()
+        });
+        // Nothing exists yet: the claim goes as built.
+        assert_eq!(keep_bound_fields(&desired, &ReadState::default()), desired);
+
+        let bound = claim(PersistentVolumeClaimSpec {
+            access_modes: Some(vec!["ReadWriteOnce".into()]),
+            storage_class_name: Some("standard".into()),
+            volume_name: Some("pv-123".into()),
+            volume_mode: Some("Filesystem".into()),
+            ..Default::default()
+        });
+        let read = ReadState {
+            pvcs: [("hippo-instance1-abcd-pgdata".to_string(), bound.clone())].into(),
+            ..Default::default()
+        };
+        let out = keep_bound_fields(&desired, &read);
+        assert_eq!(out.spec, bound.spec);
+    }
 }

@@ -335,4 +335,145 @@ mod tests {
         // Debug output never shows key material.
         assert_eq!(format!("{leaf:?}"), "CertKey(..)");
     }
+
+    use crate::desired::tests::{validated, HIPPO};
+    use k8s_openapi::ByteString;
+
+    fn secret(pairs: &[(&str, &str)]) -> Secret {
+        Secret {
+            data: Some(
+                pairs
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), ByteString(v.as_bytes().to_vec())))
+                    .collect(),
+            ),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn ascii_passwords_avoid_quotes_backslashes_and_slashes() {
+        for _ in 0..50 {
+            let p = generate_password(false);
+            assert_eq!(p.len(), 24);
+            assert!(p.bytes().all(|b| ASCII_PASSWORD_CHARS.contains(&b)));
+            assert!(!p.contains(['\'', '"', '\\', '/', '`', ' ']), "{p}");
+        }
+    }
+
+    #[test]
+    fn verifiers_are_salted_scram_with_4096_iterations() {
+        let a = scram_verifier("secret");
+        let b = scram_verifier("secret");
+        assert_ne!(a, b, "a fresh salt each time");
+        // SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>
+        let rest = a.strip_prefix("SCRAM-SHA-256$4096:").unwrap();
+        let (salt, keys) = rest.split_once('$').unwrap();
+        assert!(!salt.is_empty());
+        let (stored, server) = keys.split_once(':').unwrap();
+        assert!(!stored.is_empty() && !server.is_empty());
+    }
+
+    #[test]
+    fn server_certificate_covers_the_services_and_every_pod() {
+        let dns = server_dns_names("hippo", "db");
+        for want in [
+            "hippo-primary",
+            "hippo-primary.db",
+            "hippo-primary.db.svc",
+            "hippo-primary.db.svc.cluster.local",
+            "hippo-replicas.db.svc",
+            "*.hippo-pods.db.svc",
+            "*.hippo-pods.db.svc.cluster.local",
+        ] {
+            assert!(dns.iter().any(|d| d == want), "missing {want}: {dns:?}");
+        }
+    }
+
+    #[test]
+    fn existing_passwords_are_kept_and_a_missing_verifier_is_recomputed() {
+        let v = validated(HIPPO);
+        let first = ensure(&v, &Existing::default()).unwrap();
+        let kept = &first.passwords["rhino"];
+        let existing = Existing {
+            users: [(
+                "rhino".to_string(),
+                secret(&[("password", &kept.password), ("verifier", &kept.verifier)]),
+            )]
+            .into(),
+            ..Default::default()
+        };
+        assert_eq!(&ensure(&v, &existing).unwrap().passwords["rhino"], kept);
+
+        // PGO's way to change a password: write `password`, delete `verifier`.
+        let changed = Existing {
+            users: [("rhino".to_string(), secret(&[("password", "n3w")]))].into(),
+            ..Default::default()
+        };
+        let p = &ensure(&v, &changed).unwrap().passwords["rhino"];
+        assert_eq!(p.password, "n3w");
+        assert!(p.verifier.starts_with("SCRAM-SHA-256$4096:"));
+        // An empty password is replaced by a generated one.
+        let empty = Existing {
+            users: [("rhino".to_string(), secret(&[("password", "")]))].into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            ensure(&v, &empty).unwrap().passwords["rhino"]
+                .password
+                .len(),
+            24
+        );
+    }
+
+    #[test]
+    fn certificates_are_kept_only_while_issued_by_the_current_root() {
+        let v = validated(HIPPO);
+        let first = ensure(&v, &Existing::default()).unwrap();
+        let server = first.server.clone().unwrap();
+        let root = secret(&[
+            (ROOT_CERT_KEY, &first.root_ca.cert),
+            (ROOT_KEY_KEY, &first.root_ca.key),
+        ]);
+        let server_secret = |ca: &str| {
+            secret(&[
+                ("tls.crt", &server.cert),
+                ("tls.key", &server.key),
+                ("ca.crt", ca),
+            ])
+        };
+        let same = Existing {
+            root_ca: Some(root.clone()),
+            server: Some(server_secret(&first.root_ca.cert)),
+            ..Default::default()
+        };
+        let again = ensure(&v, &same).unwrap();
+        assert_eq!(again.root_ca, first.root_ca);
+        assert_eq!(again.server.as_ref(), Some(&server));
+        assert_ne!(again.replication, first.replication, "it was missing");
+
+        let other_ca = Existing {
+            root_ca: Some(root),
+            server: Some(server_secret("another CA")),
+            ..Default::default()
+        };
+        assert_ne!(
+            ensure(&v, &other_ca).unwrap().server.as_ref(),
+            Some(&server)
+        );
+    }
+
+    #[test]
+    fn custom_tls_and_no_backups_issue_neither_server_nor_pgbackrest_certificates() {
+        let mut v = validated(HIPPO);
+        v.custom_tls_secret = Some("mine".into());
+        v.custom_replication_tls_secret = Some("mine-repl".into());
+        let m = ensure(&v, &Existing::default()).unwrap();
+        assert!(m.server.is_none() && m.replication.is_none() && m.pgbackrest.is_none());
+        let v = validated(crate::desired::pgbackrest::tests::HIPPO_BACKUPS);
+        assert!(ensure(&v, &Existing::default())
+            .unwrap()
+            .pgbackrest
+            .is_some());
+    }
 }

@@ -158,4 +158,38 @@ mod tests {
         assert_eq!(decide(Some(&spec("b", 980)), "a", now), Decision::Take);
         assert_eq!(decide(Some(&spec("a", 999)), "a", now), Decision::Take);
     }
+
+    #[test]
+    fn a_lease_without_holder_or_renewal_is_free() {
+        let now = Timestamp::from_second(1_000).unwrap();
+        let unheld = LeaseSpec {
+            holder_identity: Some(String::new()),
+            renew_time: Some(MicroTime(now)),
+            ..Default::default()
+        };
+        assert_eq!(decide(Some(&unheld), "a", now), Decision::Take);
+        assert_eq!(
+            decide(Some(&LeaseSpec::default()), "a", now),
+            Decision::Take
+        );
+        let never_renewed = LeaseSpec {
+            holder_identity: Some("b".into()),
+            ..Default::default()
+        };
+        assert_eq!(decide(Some(&never_renewed), "a", now), Decision::Take);
+    }
+
+    #[test]
+    fn a_lease_expires_exactly_at_renewal_plus_duration() {
+        let now = Timestamp::from_second(1_000).unwrap();
+        assert_eq!(decide(Some(&spec("b", 986)), "a", now), Decision::Wait);
+        assert_eq!(decide(Some(&spec("b", 985)), "a", now), Decision::Take);
+        // Without a duration, 15 seconds are assumed.
+        let mut s = spec("b", 986);
+        s.lease_duration_seconds = None;
+        assert_eq!(decide(Some(&s), "a", now), Decision::Wait);
+        s.lease_duration_seconds = Some(60);
+        s.renew_time = Some(MicroTime(Timestamp::from_second(950).unwrap()));
+        assert_eq!(decide(Some(&s), "a", now), Decision::Wait);
+    }
 }

@@ -274,3 +274,145 @@ impl ReadState {
             .map(String::as_str)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pgbackrest::restore::tests::{meta, pod};
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+    use k8s_openapi::ByteString;
+
+    fn master(name: &str, instance: &str) -> Pod {
+        pod(
+            name,
+            &[
+                (labels::ROLE, labels::ROLE_MASTER),
+                (labels::INSTANCE, instance),
+            ],
+            true,
+        )
+    }
+
+    #[test]
+    fn primary_pod_skips_replicas_and_terminating_masters() {
+        let mut old = master("hippo-instance1-aaaa-0", "hippo-instance1-aaaa");
+        old.metadata.deletion_timestamp = Some(Time(k8s_openapi::jiff::Timestamp::UNIX_EPOCH));
+        let replica = pod(
+            "hippo-instance1-bbbb-0",
+            &[(labels::ROLE, labels::ROLE_REPLICA)],
+            true,
+        );
+        let mut read = ReadState {
+            pods: vec![old, replica],
+            ..Default::default()
+        };
+        assert!(read.primary_pod().is_none());
+        read.pods
+            .push(master("hippo-instance1-cccc-0", "hippo-instance1-cccc"));
+        assert_eq!(
+            read.primary_pod().unwrap().metadata.name.as_deref(),
+            Some("hippo-instance1-cccc-0")
+        );
+    }
+
+    #[test]
+    fn observed_groups_instances_by_set_and_names_the_primary_instance() {
+        let sts = |name: &str, set: Option<&str>| {
+            let labels: Vec<(&str, &str)> =
+                set.map(|s| (labels::INSTANCE_SET, s)).into_iter().collect();
+            (
+                name.to_string(),
+                StatefulSet {
+                    metadata: meta(name, &labels, &[]),
+                    ..Default::default()
+                },
+            )
+        };
+        let read = ReadState {
+            stateful_sets: [
+                sts("hippo-instance1-aaaa", Some("instance1")),
+                sts("hippo-instance1-bbbb", Some("instance1")),
+                sts("hippo-big-cccc", Some("big")),
+                // The repository host has no instance set.
+                sts("hippo-repo-host", None),
+            ]
+            .into(),
+            pods: vec![master("hippo-big-cccc-0", "hippo-big-cccc")],
+            ..Default::default()
+        };
+        let o = read.observed();
+        assert_eq!(
+            o.instances,
+            BTreeMap::from([
+                ("big".to_string(), vec!["hippo-big-cccc".to_string()]),
+                (
+                    "instance1".to_string(),
+                    vec![
+                        "hippo-instance1-aaaa".to_string(),
+                        "hippo-instance1-bbbb".to_string()
+                    ]
+                ),
+            ])
+        );
+        assert_eq!(o.primary_instance.as_deref(), Some("hippo-big-cccc"));
+        assert!(ReadState::default().observed().primary_instance.is_none());
+    }
+
+    #[test]
+    fn existing_secrets_finds_user_secrets_by_label_and_by_name() {
+        let secret = |name: &str, labels: &[(&str, &str)]| {
+            (
+                name.to_string(),
+                Secret {
+                    metadata: meta(name, labels, &[]),
+                    data: Some([("password".to_string(), ByteString(b"pw".to_vec()))].into()),
+                    ..Default::default()
+                },
+            )
+        };
+        let read = ReadState {
+            secrets: [
+                secret("custom-name", &[(labels::PGUSER, "rhino")]),
+                secret("hippo-pguser-zebra", &[]),
+                secret("hippo-cluster-cert", &[]),
+                secret("hippo-replication-cert", &[]),
+                secret("hippo-pgbackrest", &[]),
+            ]
+            .into(),
+            ..Default::default()
+        };
+        let e = read.existing_secrets("hippo");
+        assert_eq!(
+            e.users.keys().collect::<Vec<_>>(),
+            ["rhino", "zebra"],
+            "certificates are not users"
+        );
+        assert_eq!(
+            e.users["rhino"].metadata.name.as_deref(),
+            Some("custom-name")
+        );
+        assert!(e.server.is_some());
+        assert!(e.replication.is_some());
+        assert!(e.pgbackrest.is_some());
+        assert!(e.root_ca.is_none());
+    }
+
+    #[test]
+    fn a_pod_is_ready_only_with_a_true_ready_condition() {
+        assert!(pod_is_ready(&pod("a", &[], true)));
+        assert!(!pod_is_ready(&pod("a", &[], false)));
+        assert!(!pod_is_ready(&Pod::default()));
+    }
+
+    #[test]
+    fn patroni_annotation_reads_the_config_endpoints() {
+        let mut read = ReadState::default();
+        assert_eq!(read.patroni_annotation("initialize"), None);
+        read.patroni_config = Some(Endpoints {
+            metadata: meta("hippo-ha-config", &[], &[("initialize", "7123")]),
+            ..Default::default()
+        });
+        assert_eq!(read.patroni_annotation("initialize"), Some("7123"));
+        assert_eq!(read.patroni_annotation("config"), None);
+    }
+}

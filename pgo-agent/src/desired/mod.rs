@@ -252,4 +252,140 @@ pub(crate) mod tests {
             .collect();
         assert!(names.iter().any(|n| n.ends_with("-pgwal")));
     }
+
+    fn replicas_by_name(d: &Desired) -> BTreeMap<String, Option<i32>> {
+        d.stateful_sets
+            .iter()
+            .map(|s| {
+                (
+                    s.metadata.name.clone().unwrap(),
+                    s.spec.as_ref().unwrap().replicas,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn holds_stop_what_they_say() {
+        assert!(!Hold::None.stops("a"));
+        assert!(Hold::All.stops("a"));
+        assert!(!Hold::AllBut("a".into()).stops("a"));
+        assert!(Hold::AllBut("a".into()).stops("b"));
+    }
+
+    #[test]
+    fn every_instance_is_stopped_while_a_restore_holds_them_all() {
+        let v = validated(HIPPO);
+        let restoring = Restoring {
+            hold: Hold::All,
+            clone_conf: None,
+        };
+        let d = build(&v, &Observed::default(), &restoring, &material(&v), true);
+        let replicas = replicas_by_name(&d);
+        assert_eq!(replicas.len(), 2);
+        assert!(replicas.values().all(|r| *r == Some(0)), "{replicas:?}");
+        // The claims stay: a restore writes into them.
+        assert_eq!(d.pvcs.len(), 4);
+    }
+
+    #[test]
+    fn replicas_are_stopped_while_a_restore_holds_all_but_the_restored_instance() {
+        let v = validated(HIPPO);
+        let plan = plan_instances(&v, &Observed::default());
+        let keep = plan["instance1"][1].clone();
+        let restoring = Restoring {
+            hold: Hold::AllBut(keep.clone()),
+            clone_conf: None,
+        };
+        let d = build(&v, &Observed::default(), &restoring, &material(&v), true);
+        for (name, r) in replicas_by_name(&d) {
+            let want = if name == keep { 1 } else { 0 };
+            assert_eq!(r, Some(want), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_clone_without_backups_gets_a_pgbackrest_config_map_with_only_the_restore_conf() {
+        let v = validated(HIPPO);
+        let restoring = Restoring {
+            hold: Hold::All,
+            clone_conf: Some("[db]\nrepo1-path=/x\n".into()),
+        };
+        let d = build(&v, &Observed::default(), &restoring, &material(&v), true);
+        let cm = d
+            .config_maps
+            .iter()
+            .find(|c| c.metadata.name.as_deref() == Some("hippo-pgbackrest-config"))
+            .expect("pgbackrest config map");
+        let data = cm.data.as_ref().unwrap();
+        assert_eq!(data.keys().collect::<Vec<_>>(), [pgbackrest::RESTORE_CONF]);
+        assert_eq!(data[pgbackrest::RESTORE_CONF], "[db]\nrepo1-path=/x\n");
+    }
+
+    #[test]
+    fn a_clone_with_backups_adds_the_restore_conf_to_the_pgbackrest_files() {
+        let v = validated(pgbackrest::tests::HIPPO_BACKUPS);
+        let restoring = Restoring {
+            hold: Hold::All,
+            clone_conf: Some("restore".into()),
+        };
+        let d = build(&v, &Observed::default(), &restoring, &material(&v), true);
+        let data: Vec<&BTreeMap<String, String>> = d
+            .config_maps
+            .iter()
+            .filter_map(|c| c.data.as_ref())
+            .filter(|d| d.contains_key(pgbackrest::INSTANCE_CONF))
+            .collect();
+        assert_eq!(data.len(), 1);
+        assert_eq!(data[0][pgbackrest::RESTORE_CONF], "restore");
+        assert!(data[0].contains_key(pgbackrest::REPO_HOST_CONF));
+        // Without a clone there is no restore file.
+        let d = build(
+            &v,
+            &Observed::default(),
+            &Restoring::default(),
+            &material(&v),
+            true,
+        );
+        assert!(d
+            .config_maps
+            .iter()
+            .filter_map(|c| c.data.as_ref())
+            .all(|d| !d.contains_key(pgbackrest::RESTORE_CONF)));
+    }
+
+    #[test]
+    fn cluster_labels_keep_the_users_and_ours_win() {
+        let v = validated(
+            &HIPPO.replace(
+                "  postgresVersion: 15\n",
+                "  postgresVersion: 15\n  metadata:\n    labels: {team: zoo, app.kubernetes.io/managed-by: helm}\n    annotations: {owner: ops}\n",
+            ),
+        );
+        let l = cluster_labels(&v);
+        assert_eq!(l["team"], "zoo");
+        assert_eq!(l[labels::MANAGED_BY], labels::MANAGED_BY_VALUE);
+        assert_eq!(l[labels::CLUSTER], "hippo");
+        let m = meta(&v, "hippo-x", &[(labels::ROLE, "r")]);
+        assert_eq!(m.annotations.unwrap()["owner"], "ops");
+        assert_eq!(m.labels.unwrap()[labels::ROLE], "r");
+    }
+
+    #[test]
+    fn meta_names_the_cluster_as_controlling_owner() {
+        let v = validated(HIPPO);
+        let m = meta(&v, "hippo-x", &[]);
+        assert_eq!(m.name.as_deref(), Some("hippo-x"));
+        assert_eq!(m.namespace.as_deref(), Some("db"));
+        assert!(m.annotations.is_none(), "no empty annotations");
+        let owners = m.owner_references.unwrap();
+        assert_eq!(owners.len(), 1);
+        let o = &owners[0];
+        assert_eq!(o.api_version, "postgres-operator.crunchydata.com/v1beta1");
+        assert_eq!(o.kind, "PostgresCluster");
+        assert_eq!(o.name, "hippo");
+        assert_eq!(o.uid, "u1");
+        assert_eq!(o.controller, Some(true));
+        assert_eq!(o.block_owner_deletion, Some(true));
+    }
 }

@@ -189,4 +189,81 @@ mod tests {
     fn uri_escape_keeps_ascii_passwords_parseable() {
         assert_eq!(uri_escape("a@b:c/d%"), "a%40b%3Ac%2Fd%25");
     }
+
+    fn text(s: &Secret, key: &str) -> String {
+        String::from_utf8(s.data.as_ref().unwrap()[key].0.clone()).unwrap()
+    }
+
+    #[test]
+    fn special_characters_are_escaped_in_both_uris_but_not_in_the_plain_keys() {
+        let v = validated(HIPPO);
+        let mut m = material(&v);
+        m.passwords.get_mut("rhino").unwrap().password = "p@ss:w/rd?&=#%".into();
+        let s = &user_secrets(&v, &m)[0];
+        assert_eq!(text(s, "password"), "p@ss:w/rd?&=#%");
+        let escaped = "p%40ss%3Aw%2Frd%3F%26%3D%23%25";
+        assert_eq!(
+            text(s, "uri"),
+            format!("postgresql://rhino:{escaped}@hippo-primary.db.svc:5432/zoo")
+        );
+        assert_eq!(
+            text(s, "jdbc-uri"),
+            format!(
+                "jdbc:postgresql://hippo-primary.db.svc:5432/zoo?password={escaped}&user=rhino"
+            )
+        );
+        assert_eq!(text(s, "verifier"), m.passwords["rhino"].verifier);
+    }
+
+    #[test]
+    fn a_user_without_databases_has_no_dbname_and_a_uri_without_path() {
+        let mut v = validated(HIPPO);
+        v.users[0].databases.clear();
+        let m = material(&v);
+        let s = &user_secrets(&v, &m)[0];
+        let d = s.data.as_ref().unwrap();
+        assert!(!d.contains_key("dbname"));
+        assert!(text(s, "uri").ends_with("@hippo-primary.db.svc:5432"));
+        assert!(text(s, "jdbc-uri")
+            .starts_with("jdbc:postgresql://hippo-primary.db.svc:5432/?password="));
+        let l = s.metadata.labels.as_ref().unwrap();
+        assert_eq!(l[labels::PGUSER], "rhino");
+        assert_eq!(l[labels::ROLE], labels::ROLE_PGUSER);
+    }
+
+    #[test]
+    fn uri_escape_leaves_unreserved_characters_and_encodes_utf8_bytes() {
+        assert_eq!(uri_escape("Az09-._~"), "Az09-._~");
+        assert_eq!(uri_escape("a b"), "a%20b");
+        assert_eq!(uri_escape("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn custom_tls_leaves_only_the_pgbackrest_certificate_to_us() {
+        let v = validated(crate::desired::pgbackrest::tests::HIPPO_BACKUPS);
+        let mut m = material(&v);
+        let names = |m: &Material| -> Vec<String> {
+            tls_secrets(&v, m)
+                .iter()
+                .map(|s| s.metadata.name.clone().unwrap())
+                .collect()
+        };
+        assert_eq!(
+            names(&m),
+            [
+                "hippo-cluster-cert",
+                "hippo-replication-cert",
+                "hippo-pgbackrest"
+            ]
+        );
+        m.server = None;
+        m.replication = None;
+        assert_eq!(names(&m), ["hippo-pgbackrest"]);
+        let s = &tls_secrets(&v, &m)[0];
+        assert_eq!(text(s, "ca.crt"), m.root_ca.cert);
+        // The root CA is shared by the namespace: never owned by one cluster.
+        let root = root_ca(&v, &m);
+        assert!(root.metadata.owner_references.is_none());
+        assert_eq!(text(&root, ROOT_KEY_KEY), m.root_ca.key);
+    }
 }

@@ -140,4 +140,66 @@ mod tests {
         assert_eq!(sel[labels::ROLE], "master");
         assert!(s[3].spec.as_ref().unwrap().selector.is_none());
     }
+
+    fn service_yaml(extra: &str) -> String {
+        HIPPO.replace(
+            "  postgresVersion: 15\n",
+            &format!("  postgresVersion: 15\n{extra}"),
+        )
+    }
+
+    #[test]
+    fn primary_service_takes_the_users_type_node_port_and_metadata() {
+        let v = validated(&service_yaml(
+            "  service:\n    type: NodePort\n    nodePort: 32000\n    externalTrafficPolicy: Local\n    metadata: {labels: {exposed: \"yes\"}, annotations: {lb: x}}\n",
+        ));
+        let s = &services(&v)[0];
+        let spec = s.spec.as_ref().unwrap();
+        assert_eq!(spec.type_.as_deref(), Some("NodePort"));
+        assert_eq!(spec.external_traffic_policy.as_deref(), Some("Local"));
+        let port = &spec.ports.as_ref().unwrap()[0];
+        assert_eq!(port.node_port, Some(32000));
+        assert_eq!(port.port, 5432);
+        assert_eq!(
+            port.target_port,
+            Some(IntOrString::String("postgres".into()))
+        );
+        let l = s.metadata.labels.as_ref().unwrap();
+        assert_eq!(l["exposed"], "yes");
+        assert_eq!(l[labels::CLUSTER], "hippo");
+        assert_eq!(s.metadata.annotations.as_ref().unwrap()["lb"], "x");
+        // The replicas Service has its own spec: still ClusterIP.
+        let r = services(&v)[1].spec.clone().unwrap();
+        assert_eq!(r.type_.as_deref(), Some("ClusterIP"));
+        assert_eq!(r.selector.unwrap()[labels::ROLE], "replica");
+    }
+
+    #[test]
+    fn a_cluster_ip_service_drops_node_port_and_traffic_policy() {
+        let v = validated(&service_yaml(
+            "  service:\n    type: ClusterIP\n    nodePort: 32000\n    externalTrafficPolicy: Local\n",
+        ));
+        let spec = services(&v)[0].spec.clone().unwrap();
+        assert_eq!(spec.ports.unwrap()[0].node_port, None);
+        assert_eq!(spec.external_traffic_policy, None);
+    }
+
+    #[test]
+    fn pods_service_is_headless_and_gets_the_pgbackrest_port_with_backups() {
+        let v = validated(HIPPO);
+        let pods = services(&v)[2].spec.clone().unwrap();
+        assert_eq!(pods.cluster_ip.as_deref(), Some("None"));
+        assert_eq!(pods.publish_not_ready_addresses, Some(true));
+        assert_eq!(pods.ports.unwrap().len(), 1);
+
+        let v = validated(crate::desired::pgbackrest::tests::HIPPO_BACKUPS);
+        let ports = services(&v)[2].spec.clone().unwrap().ports.unwrap();
+        let names: Vec<_> = ports.iter().map(|p| p.name.clone().unwrap()).collect();
+        assert_eq!(names, ["postgres", "pgbackrest"]);
+        assert_eq!(ports[1].port, names::PGBACKREST_TLS_PORT);
+        // The config Service is headless with no selector: Patroni owns its Endpoints.
+        let cfg = services(&v)[4].spec.clone().unwrap();
+        assert!(cfg.selector.is_none());
+        assert_eq!(cfg.cluster_ip.as_deref(), Some("None"));
+    }
 }
