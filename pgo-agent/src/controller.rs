@@ -268,7 +268,8 @@ async fn reconcile_inner(pc: &PostgresCluster, ctx: &Context) -> Result<Action, 
         status: outcome.status,
         stanza_error: outcome.stanza_error,
     };
-    let input_rolling = input.rolling.is_some();
+    // A roll or a retiring instance moves on at the next look: come back soon.
+    let moving = input.rolling.is_some() || input.retiring.is_some();
     let st = status::compute(&input);
     let ready = st
         .conditions
@@ -277,8 +278,7 @@ async fn reconcile_inner(pc: &PostgresCluster, ctx: &Context) -> Result<Action, 
     let writes = applied.writes + patch_status(&ctx.client, pc, st).await?;
     ctx.health.metrics.count("ok");
     ctx.health.metrics.writes.inc_by(u64::from(writes));
-    let rolling_on = input_rolling;
-    let next = if (ready || v.shutdown) && !restoring && !rolling_on {
+    let next = if (ready || v.shutdown) && !restoring && !moving {
         ctx.resync
     } else {
         CONVERGING

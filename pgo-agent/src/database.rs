@@ -114,6 +114,9 @@ pub async fn run(
 
     // A primary that leaves the spec hands over first (see `crate::retire`).
     if let Some((_, candidate)) = &retire.switchover {
+        if !streaming(ctx, v, &pod, candidate).await {
+            return out;
+        }
         match exec::switchover(client, ns, &pod, Some(candidate), false).await {
             Ok(_) => {
                 let message = format!(
@@ -141,6 +144,22 @@ pub async fn run(
     out
 }
 
+/// A switchover is lossless only to a replica that streams from the primary right now: the
+/// primary's shutdown then sends it every acknowledged write. Checked on the primary itself.
+async fn streaming(ctx: &Context, v: &ValidatedCluster, primary: &str, candidate: &str) -> bool {
+    match exec::streams_from(&ctx.client, &v.namespace, primary, candidate).await {
+        Ok(true) => true,
+        Ok(false) => {
+            tracing::info!(cluster = %v.name, %candidate, "switchover waits: the candidate is not streaming yet");
+            false
+        }
+        Err(e) => {
+            tracing::warn!(cluster = %v.name, %candidate, error = %e, "cannot tell whether the candidate streams; no switchover");
+            false
+        }
+    }
+}
+
 /// Carries out a step of a rolling update (see `crate::rolling`).
 pub async fn roll(ctx: &Context, pc: &PostgresCluster, v: &ValidatedCluster, step: &Roll) {
     let (client, ns) = (&ctx.client, v.namespace.as_str());
@@ -161,7 +180,10 @@ pub async fn roll(ctx: &Context, pc: &PostgresCluster, v: &ValidatedCluster, ste
             match api.delete(pod, &DeleteParams::default()).await {
                 Ok(_) => publish(ctx, pc, Note::normal("RollingUpdate", message.clone())).await,
                 Err(e) => {
-                    let message = format!("{message}: deleting the pod failed: {e}");
+                    let message = format!(
+                        "{message}: deleting the pod failed: {}",
+                        crate::events::api_error(&e)
+                    );
                     publish(ctx, pc, Note::warning("RollingUpdateFailed", message)).await
                 }
             }
@@ -170,13 +192,18 @@ pub async fn roll(ctx: &Context, pc: &PostgresCluster, v: &ValidatedCluster, ste
             primary,
             candidate,
             message,
-        } => match exec::switchover(client, ns, primary, Some(candidate), false).await {
-            Ok(_) => publish(ctx, pc, Note::normal("RollingUpdate", message.clone())).await,
-            Err(e) => {
-                let message = format!("{message}: the switchover failed: {e}");
-                publish(ctx, pc, Note::warning("RollingUpdateFailed", message)).await
+        } => {
+            if !streaming(ctx, v, primary, candidate).await {
+                return;
             }
-        },
+            match exec::switchover(client, ns, primary, Some(candidate), false).await {
+                Ok(_) => publish(ctx, pc, Note::normal("RollingUpdate", message.clone())).await,
+                Err(e) => {
+                    let message = format!("{message}: the switchover failed: {e}");
+                    publish(ctx, pc, Note::warning("RollingUpdateFailed", message)).await
+                }
+            }
+        }
     }
 }
 

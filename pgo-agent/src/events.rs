@@ -69,6 +69,14 @@ pub async fn publish(ctx: &Context, pc: &PostgresCluster, note: Note) {
     }
 }
 
+/// A Kubernetes API error as one line: the server's message, without the client's debug form.
+pub fn api_error(e: &kube::Error) -> String {
+    match e {
+        kube::Error::Api(s) => format!("{} ({})", s.message, s.reason),
+        other => other.to_string(),
+    }
+}
+
 /// Records each note, in order.
 pub async fn publish_all(ctx: &Context, pc: &PostgresCluster, notes: Vec<Note>) {
     for n in notes {

@@ -141,6 +141,25 @@ pub async fn psql(
     .await
 }
 
+/// Whether `member` (a pod name: Patroni's `application_name`) streams from the primary `pod`.
+pub async fn streams_from(
+    client: &Client,
+    namespace: &str,
+    pod: &str,
+    member: &str,
+) -> Result<bool, Error> {
+    let out = run(
+        client,
+        namespace,
+        pod,
+        "pg_stat_replication",
+        r#"printf '%s\n' "SELECT count(*) FROM pg_stat_replication WHERE application_name = :'member' AND state = 'streaming'" | psql -X -Atq -v member="$1" -d postgres -f -"#,
+        member,
+    )
+    .await?;
+    Ok(out.trim() == "1")
+}
+
 /// Replaces Patroni's dynamic configuration.
 pub async fn replace_dcs_config(
     client: &Client,

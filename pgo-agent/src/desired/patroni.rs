@@ -22,14 +22,20 @@ pub fn config_key(set: &str) -> String {
     format!("{set}.yaml")
 }
 
-/// `retry_timeout` such that `loop_wait + 2 * retry_timeout <= ttl`, as Patroni requires.
+/// `retry_timeout` such that `loop_wait + 2 * retry_timeout <= ttl`, as Patroni requires
+/// (validation keeps `ttl >= loop_wait + 2`). A user's value in the dynamic configuration is
+/// kept when it fits; validation refuses one that does not.
 fn retry_timeout(v: &ValidatedCluster) -> i32 {
-    ((v.leader_lease_seconds - v.sync_period_seconds) / 2).max(1)
+    let fits = ((v.leader_lease_seconds - v.sync_period_seconds) / 2).max(1);
+    v.dynamic_configuration
+        .get("retry_timeout")
+        .and_then(Value::as_i64)
+        .map_or(fits, |r| r as i32)
 }
 
-/// The host-based authentication rules: TLS always; certificates for replication; SCRAM for
-/// everyone else; the superuser only over the local socket.
-fn pg_hba() -> Vec<String> {
+/// The host-based authentication rules that come first, whatever the user adds: TLS always;
+/// certificates for replication; the superuser only over the local socket.
+fn mandatory_hba() -> Vec<String> {
     let repl = names::REPLICATION_USER;
     vec![
         format!("local all \"{}\" peer", names::SUPERUSER),
@@ -38,8 +44,23 @@ fn pg_hba() -> Vec<String> {
         format!("host all \"{repl}\" all reject"),
         format!("host all \"{}\" all reject", names::SUPERUSER),
         "hostnossl all all all reject".into(),
-        "hostssl all all all scram-sha-256".into(),
     ]
+}
+
+/// The rules, in order: the mandatory ones, then the user's (from
+/// `patroni.dynamicConfiguration.postgresql.pg_hba`, as in PGO), then SCRAM for everyone else.
+fn pg_hba(v: &ValidatedCluster) -> Vec<Value> {
+    let user = v
+        .dynamic_configuration
+        .get("postgresql")
+        .and_then(|p| p.get("pg_hba"))
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let mut rules: Vec<Value> = mandatory_hba().into_iter().map(Value::String).collect();
+    rules.extend(user);
+    rules.push(Value::String("hostssl all all all scram-sha-256".into()));
+    rules
 }
 
 /// Postgres parameters: the agent's own, then the user's.
@@ -89,21 +110,20 @@ fn merge(base: &mut Map<String, Value>, overlay: &Map<String, Value>) {
 /// Patroni's dynamic configuration, kept in the DCS and shared by every member.
 pub fn dcs_config(v: &ValidatedCluster) -> Value {
     let mut dcs = json!({
-        "ttl": v.leader_lease_seconds,
-        "loop_wait": v.sync_period_seconds,
-        "retry_timeout": retry_timeout(v),
         "postgresql": {
             "use_pg_rewind": true,
             "use_slots": true,
-            "pg_hba": pg_hba(),
         },
     });
     let obj = dcs.as_object_mut().expect("object");
     merge(obj, &v.dynamic_configuration);
-    obj["postgresql"]
-        .as_object_mut()
-        .expect("object")
-        .insert("parameters".into(), Value::Object(parameters(v)));
+    // As in PGO, spec.patroni's timing wins over the same keys in the dynamic configuration.
+    obj.insert("ttl".into(), v.leader_lease_seconds.into());
+    obj.insert("loop_wait".into(), v.sync_period_seconds.into());
+    obj.insert("retry_timeout".into(), retry_timeout(v).into());
+    let pg = obj["postgresql"].as_object_mut().expect("object");
+    pg.insert("pg_hba".into(), Value::Array(pg_hba(v)));
+    pg.insert("parameters".into(), Value::Object(parameters(v)));
     dcs
 }
 
@@ -319,11 +339,11 @@ mod tests {
     }
 
     #[test]
-    #[ignore = "bug: ttl = loop_wait + 1 passes validation, but retry_timeout is at least 1"]
     fn retry_timeout_keeps_loop_wait_plus_two_retries_within_the_ttl() {
         let mut v = validated(HIPPO);
+        // Every pair validation accepts: ttl >= loop_wait + 2.
         for ttl in 3..=60 {
-            for loop_wait in 1..ttl {
+            for loop_wait in 1..ttl - 1 {
                 v.leader_lease_seconds = ttl;
                 v.sync_period_seconds = loop_wait;
                 let dcs = dcs_config(&v);
@@ -437,7 +457,6 @@ mod tests {
     }
 
     #[test]
-    #[ignore = "bug: a user's dynamicConfiguration.postgresql.pg_hba replaces the mandatory rules"]
     fn user_pg_hba_rules_do_not_displace_the_mandatory_ones() {
         let mut v = validated(HIPPO);
         v.dynamic_configuration =
@@ -459,7 +478,6 @@ mod tests {
     }
 
     #[test]
-    #[ignore = "bug: ttl, loop_wait and retry_timeout in dynamicConfiguration override spec.patroni"]
     fn spec_patroni_timing_wins_over_the_dynamic_configuration() {
         let mut v = validated(HIPPO);
         v.dynamic_configuration = json!({"ttl": 5, "loop_wait": 10, "retry_timeout": 10})

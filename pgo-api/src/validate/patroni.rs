@@ -57,10 +57,11 @@ pub fn validate(
     if sync_period_seconds < 1 {
         errors.push(err("spec.patroni.syncPeriodSeconds", "must be at least 1"));
     }
-    if leader_lease_seconds <= sync_period_seconds {
+    // Patroni needs loop_wait + 2 * retry_timeout <= ttl, with retry_timeout of at least 1.
+    if leader_lease_seconds < sync_period_seconds + 2 {
         errors.push(err(
             "spec.patroni.leaderLeaseDurationSeconds",
-            format!("{leader_lease_seconds} must be greater than syncPeriodSeconds ({sync_period_seconds})"),
+            format!("{leader_lease_seconds} must be at least syncPeriodSeconds ({sync_period_seconds}) + 2, so that Patroni can retry within the lease"),
         ));
     }
     if !(1024..=65535).contains(&port) || port == postgres_port {
@@ -70,6 +71,13 @@ pub fn validate(
         ));
     }
     let (parameters, dynamic_configuration) = parameters(spec, &patroni, errors);
+    check_retry_timeout(
+        &dynamic_configuration,
+        leader_lease_seconds,
+        sync_period_seconds,
+        errors,
+    );
+    check_pg_hba(&dynamic_configuration, errors);
     Patroni {
         leader_lease_seconds,
         sync_period_seconds,
@@ -77,6 +85,79 @@ pub fn validate(
         parameters,
         dynamic_configuration,
         switchover: switchover(&patroni, cluster, sets, errors),
+    }
+}
+
+/// A `retry_timeout` of the user's must fit the lease: `loop_wait + 2 * retry_timeout <= ttl`.
+fn check_retry_timeout(
+    dcs: &serde_json::Map<String, serde_json::Value>,
+    ttl: i32,
+    loop_wait: i32,
+    errors: &mut Vec<FieldError>,
+) {
+    let Some(r) = dcs.get("retry_timeout") else {
+        return;
+    };
+    let field = "spec.patroni.dynamicConfiguration.retry_timeout";
+    match r.as_i64() {
+        Some(r) if r >= 1 && i64::from(loop_wait) + 2 * r <= i64::from(ttl) => {}
+        Some(_) | None => errors.push(err(
+            field,
+            format!("{r} must be a whole number of seconds from 1 to {} so that syncPeriodSeconds ({loop_wait}) + 2 * retry_timeout fits in leaderLeaseDurationSeconds ({ttl}); remove it to let the agent choose", (ttl - loop_wait) / 2),
+        )),
+    }
+}
+
+/// The user's `pg_hba` rules come after the mandatory ones (TLS, replication by certificate,
+/// no remote superuser), which would shadow a rule about those: such a rule is refused rather
+/// than silently without effect.
+fn check_pg_hba(dcs: &serde_json::Map<String, serde_json::Value>, errors: &mut Vec<FieldError>) {
+    let Some(rules) = dcs.get("postgresql").and_then(|p| p.get("pg_hba")) else {
+        return;
+    };
+    let field = "spec.patroni.dynamicConfiguration.postgresql.pg_hba";
+    let Some(rules) = rules.as_array() else {
+        errors.push(err(field, "must be a list of pg_hba.conf lines"));
+        return;
+    };
+    for (i, rule) in rules.iter().enumerate() {
+        let Some(line) = rule.as_str() else {
+            errors.push(err(
+                format!("{field}[{i}]"),
+                "must be a pg_hba.conf line (a string)",
+            ));
+            continue;
+        };
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let names_user = |u: &str| {
+            words
+                .get(2)
+                .is_some_and(|w| w.split(',').any(|x| x.trim_matches('"') == u))
+        };
+        let why = match words.first().copied() {
+            None => Some("is empty"),
+            Some("hostnossl") => {
+                Some("would allow connections without TLS; every connection uses TLS (use hostssl)")
+            }
+            Some(_)
+                if words
+                    .get(1)
+                    .is_some_and(|d| d.split(',').any(|x| x == "replication")) =>
+            {
+                Some("is about replication, which only the agent's certificate user may do")
+            }
+            Some(_) if names_user(names::SUPERUSER) || names_user(names::REPLICATION_USER) => Some(
+                "is about the superuser or the replication user, whom the mandatory rules govern",
+            ),
+            Some(_) if line.contains('\n') => Some("must be a single line"),
+            _ => None,
+        };
+        if let Some(why) = why {
+            errors.push(err(
+                format!("{field}[{i}]"),
+                format!("{line:?} {why}; remove it"),
+            ));
+        }
     }
 }
 

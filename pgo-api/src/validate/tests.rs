@@ -121,3 +121,57 @@ fn long_names_are_rejected_before_kubernetes_does() {
     let errors = validate(&pc, &defaults()).unwrap_err();
     assert_eq!(errors[0].field, "spec.instances[0].name");
 }
+
+#[test]
+fn patroni_timing_leaves_room_for_a_retry() {
+    let mut pc = cluster(BASE);
+    pc.spec.patroni = Some(crate::PatroniSpec {
+        leader_lease_duration_seconds: Some(11),
+        sync_period_seconds: Some(10),
+        ..Default::default()
+    });
+    let errors = validate(&pc, &defaults()).unwrap_err();
+    assert_eq!(errors[0].field, "spec.patroni.leaderLeaseDurationSeconds");
+    assert!(errors[0].message.contains("+ 2"), "{}", errors[0].message);
+    pc.spec
+        .patroni
+        .as_mut()
+        .unwrap()
+        .leader_lease_duration_seconds = Some(12);
+    assert!(validate(&pc, &defaults()).is_ok());
+    pc.spec.patroni.as_mut().unwrap().dynamic_configuration =
+        Some(serde_json::json!({"retry_timeout": 2}));
+    let errors = validate(&pc, &defaults()).unwrap_err();
+    assert_eq!(
+        errors[0].field,
+        "spec.patroni.dynamicConfiguration.retry_timeout"
+    );
+}
+
+#[test]
+fn user_hba_rules_may_not_reach_around_tls_or_the_mandatory_users() {
+    let mut pc = cluster(BASE);
+    let rules = [
+        ("hostssl all all 10.0.0.0/8 scram-sha-256", true),
+        ("host all all 0.0.0.0/0 scram-sha-256", true),
+        ("hostnossl all all 0.0.0.0/0 trust", false),
+        ("hostssl replication all all trust", false),
+        ("hostssl all postgres all trust", false),
+        ("hostssl all \"_crunchyrepl\" all trust", false),
+        ("", false),
+    ];
+    for (rule, ok) in rules {
+        pc.spec.patroni = Some(crate::PatroniSpec {
+            dynamic_configuration: Some(serde_json::json!({"postgresql": {"pg_hba": [rule]}})),
+            ..Default::default()
+        });
+        let r = validate(&pc, &defaults());
+        assert_eq!(r.is_ok(), ok, "{rule}: {r:?}");
+        if let Err(e) = r {
+            assert_eq!(
+                e[0].field,
+                "spec.patroni.dynamicConfiguration.postgresql.pg_hba[0]"
+            );
+        }
+    }
+}
