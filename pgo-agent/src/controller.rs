@@ -217,8 +217,9 @@ async fn reconcile_inner(pc: &PostgresCluster, ctx: &Context) -> Result<Action, 
     let observed = read.observed();
     let plan = desired::plan_instances(&v, &observed);
     let prep = pgbackrest::act::prepare(ctx, pc, &v, &read, &plan, now).await;
-    let want = desired::build(&v, &observed, &prep.restoring, &material, ctx.pdb_supported);
+    let mut want = desired::build(&v, &observed, &prep.restoring, &material, ctx.pdb_supported);
     let retire = retire::decide(&observed, &read, &want.plan);
+    retire::keep_config(&mut want, &read, &retire, &v.name);
     if let Some(w) = &retire.waiting {
         let shown = pc.status.as_ref().is_some_and(|s| {
             s.conditions

@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 use kube::ResourceExt;
 use pgo_api::names::{self, labels};
 
-use crate::desired::InstancePlan;
+use crate::desired::{Desired, InstancePlan};
 use crate::observe::{pod_is_ready, Observed, ReadState};
 
 /// What to do about instances that are no longer planned.
@@ -31,6 +31,39 @@ impl Retire {
     /// Whether an object of `instance` (by its instance label) may be pruned.
     pub fn may_remove(&self, instance: Option<&str>) -> bool {
         instance.is_none_or(|i| !self.keep.contains(i))
+    }
+}
+
+/// Kept instances still run from their set's Patroni file: carry it over from the ConfigMap
+/// that exists, so their pods (and `patronictl` in them) keep working until they go.
+pub fn keep_config(want: &mut Desired, read: &ReadState, retire: &Retire, cluster: &str) {
+    let name = names::cluster_config_map(cluster);
+    let Some(existing) = read.config_maps.get(&name).and_then(|c| c.data.as_ref()) else {
+        return;
+    };
+    let sets: BTreeSet<&str> = read
+        .stateful_sets
+        .values()
+        .filter(|s| {
+            s.labels()
+                .get(labels::INSTANCE)
+                .is_some_and(|i| retire.keep.contains(i))
+        })
+        .filter_map(|s| s.labels().get(labels::INSTANCE_SET).map(String::as_str))
+        .collect();
+    let Some(data) = want
+        .config_maps
+        .iter_mut()
+        .find(|c| c.metadata.name.as_deref() == Some(name.as_str()))
+        .and_then(|c| c.data.as_mut())
+    else {
+        return;
+    };
+    for set in sets {
+        let key = crate::desired::config_key(set);
+        if let (false, Some(file)) = (data.contains_key(&key), existing.get(&key)) {
+            data.insert(key, file.clone());
+        }
     }
 }
 
@@ -130,6 +163,45 @@ mod tests {
             crate::desired::plan_instances(&v, &o)["instance1"],
             vec![two[1].clone()]
         );
+    }
+
+    #[test]
+    fn a_kept_instance_keeps_its_sets_patroni_file() {
+        use k8s_openapi::api::apps::v1::StatefulSet;
+        use k8s_openapi::api::core::v1::ConfigMap;
+        let (v, mut want) = crate::desired::tests::build_fresh(crate::desired::tests::HIPPO, false);
+        let mut read = ReadState::default();
+        let cm = names::cluster_config_map(&v.name);
+        read.config_maps.insert(
+            cm.clone(),
+            ConfigMap {
+                data: Some([("old.yaml".to_string(), "scope: x".to_string())].into()),
+                ..Default::default()
+            },
+        );
+        let mut sts = StatefulSet::default();
+        sts.metadata.labels = Some(
+            [
+                (labels::INSTANCE.to_string(), "hippo-old-abcd".to_string()),
+                (labels::INSTANCE_SET.to_string(), "old".to_string()),
+            ]
+            .into(),
+        );
+        read.stateful_sets.insert("hippo-old-abcd".into(), sts);
+        let file = |want: &Desired| {
+            want.config_maps
+                .iter()
+                .find(|c| c.metadata.name.as_deref() == Some(cm.as_str()))
+                .and_then(|c| c.data.as_ref()?.get("old.yaml").cloned())
+        };
+        keep_config(&mut want, &read, &Retire::default(), &v.name);
+        assert_eq!(file(&want), None, "not kept: the file goes");
+        let retire = Retire {
+            keep: ["hippo-old-abcd".to_string()].into(),
+            ..Default::default()
+        };
+        keep_config(&mut want, &read, &retire, &v.name);
+        assert_eq!(file(&want).as_deref(), Some("scope: x"));
     }
 
     #[test]

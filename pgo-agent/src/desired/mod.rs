@@ -26,7 +26,7 @@ use crate::observe::Observed;
 use pgo_api::validate::ValidatedCluster;
 
 pub use instance::{plan_instances, InstancePlan};
-pub use patroni::{dcs_config, sha256_hex, users_revision, users_sql};
+pub use patroni::{config_key, dcs_config, sha256_hex, users_revision, users_sql};
 
 /// What a restore or clone in progress changes in the objects.
 #[derive(Debug, Clone, Default)]

@@ -9,6 +9,7 @@ mod backups;
 mod error;
 mod instances;
 mod network;
+mod options;
 mod patroni;
 mod types;
 mod unsupported;
@@ -19,6 +20,7 @@ pub use backups::{
 };
 pub use error::{is_dns_label, FieldError};
 pub use instances::MAX_INSTANCE_NAME;
+pub use options::shell_words;
 pub use patroni::MANAGED_PARAMETERS;
 pub use types::{Defaults, InstanceSet, Switchover, User, ValidatedCluster};
 pub use unsupported::fields as unsupported_fields;
