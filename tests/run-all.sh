@@ -42,6 +42,7 @@ if phase "test bed up" tests/bed/bed up; then
     phase "smoke" tests/smoke/smoke.sh
     phase "kubectl-pgo e2e" env PGO_BED_KUBECONFIG="$KUBECONFIG" cargo test -p kubectl-pgo --test e2e --quiet -- --test-threads=2
     phase "cluster e2e" tests/e2e/cluster.sh
+    phase "safety e2e" tests/e2e/safety.sh
     phase "backup e2e" bash -c 'cargo build -q -p kubectl-pgo && tests/e2e/backup.sh'
 fi
 echo "::: total $(($(date +%s) - t_all))s"

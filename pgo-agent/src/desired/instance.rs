@@ -440,13 +440,9 @@ pub fn stateful_set(
                     enable_service_links: Some(false),
                     termination_grace_period_seconds: Some(30),
                     security_context: Some(PodSecurityContext {
-                        run_as_non_root: Some(true),
-                        run_as_user: Some(names::POSTGRES_UID),
-                        run_as_group: Some(names::POSTGRES_UID),
-                        fs_group: Some(names::POSTGRES_UID),
                         supplemental_groups: (!v.supplemental_groups.is_empty())
                             .then(|| v.supplemental_groups.clone()),
-                        ..Default::default()
+                        ..super::pgbackrest::pod_security(names::POSTGRES_UID)
                     }),
                     affinity,
                     tolerations: set.spec.tolerations.clone(),

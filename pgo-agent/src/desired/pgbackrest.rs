@@ -12,8 +12,8 @@ use k8s_openapi::api::apps::v1::{StatefulSet, StatefulSetSpec};
 use k8s_openapi::api::core::v1::{
     Capabilities, ConfigMap, ConfigMapProjection, Container, ContainerPort, EmptyDirVolumeSource,
     EnvVar, KeyToPath, PersistentVolumeClaim, PodSecurityContext, PodSpec, PodTemplateSpec, Probe,
-    ProjectedVolumeSource, SecretProjection, SecurityContext, TCPSocketAction, Volume, VolumeMount,
-    VolumeProjection,
+    ProjectedVolumeSource, SeccompProfile, SecretProjection, SecurityContext, TCPSocketAction,
+    Volume, VolumeMount, VolumeProjection,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -291,12 +291,18 @@ pub(super) fn restricted() -> SecurityContext {
     }
 }
 
+/// Every pod of the project meets the `restricted` Pod Security Standard: non-root, with the
+/// runtime's default seccomp profile (and [`restricted`] containers).
 pub(super) fn pod_security(uid: i64) -> PodSecurityContext {
     PodSecurityContext {
         run_as_non_root: Some(true),
         run_as_user: Some(uid),
         run_as_group: Some(uid),
         fs_group: Some(uid),
+        seccomp_profile: Some(SeccompProfile {
+            type_: "RuntimeDefault".into(),
+            localhost_profile: None,
+        }),
         ..Default::default()
     }
 }
