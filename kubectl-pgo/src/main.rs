@@ -94,7 +94,7 @@ async fn run(command: Command, global: &GlobalArgs) -> Outcome {
 fn complete(words: Vec<String>) -> ExitCode {
     let mut c = completion::complete::complete(Cli::command(), &words);
     if c.dynamic.is_some() {
-        runtime().block_on(completion::complete::fill_dynamic(&mut c, &words));
+        runtime().block_on(completion::fetch::fill_dynamic(&mut c, &words));
     }
     print!("{}", completion::complete::render(&c));
     ExitCode::SUCCESS
