@@ -354,6 +354,22 @@ fn create_rejects_bad_input_with_exit_2_and_creates_nothing() {
             "invalid --pg-version \"9\"",
         ),
         (
+            &["create", "cluster", "1db"],
+            "invalid NAME \"1db\": must start with a letter",
+        ),
+        (
+            &["create", "cluster", "ok", "--storage-size", "1"],
+            "must be at least 1Mi",
+        ),
+        (
+            &["create", "cluster", "ok", "--replicas", "2147483647"],
+            "must be at most 16",
+        ),
+        (
+            &["create", "cluster", "ok", "--user", "1app"],
+            "invalid --user: \"1app\" must start with a letter",
+        ),
+        (
             &["create"],
             "NAME is required when not running interactively: kubectl pgo create cluster NAME",
         ),

@@ -3,6 +3,7 @@
 //! terminal, the `wizard` asks for each value first.
 
 mod args;
+mod check;
 mod manifest;
 mod wizard;
 

@@ -72,7 +72,7 @@ pub fn run(args: &ClusterArgs, namespace: Option<&str>) -> Result<Option<Validat
         check_replicas(v).map(drop)
     })?;
     let storage_size = ask(&theme, "Storage size", &args.storage_size, |v| {
-        validate::positive_quantity(v).map(drop)
+        validate::storage_size(v).map(drop)
     })?;
     let storage_class = ask_optional(
         &theme,
