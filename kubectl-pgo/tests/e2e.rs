@@ -245,6 +245,8 @@ fn create_dry_run_prints_the_manifest_and_creates_nothing() {
     assert_eq!(manifest["kind"], "PostgresCluster");
     assert_eq!(manifest["metadata"]["name"], "hippo");
     assert_eq!(manifest["spec"]["instances"][0]["replicas"], 2);
+    // -n is in the manifest, so `kubectl apply -f` puts it where it was meant to go.
+    assert_eq!(manifest["metadata"]["namespace"], bed.namespace.as_str());
     assert!(
         bed.get("hippo").is_none(),
         "a dry run must not create anything"
@@ -585,6 +587,19 @@ fn switchover_sets_spec_and_trigger_annotation() {
         2,
         "switchover hippo --type Failover",
         "--type Failover needs a target",
+    );
+    // The pod name (what `kubectl get pods` shows) means its instance; others are refused.
+    bed.pgo(&["switchover", "hippo", "--to", "hippo-instance1-wxyz-0"])
+        .ok();
+    let pc = bed.get_json("hippo");
+    assert_eq!(
+        pc["spec"]["patroni"]["switchover"]["targetInstance"],
+        "hippo-instance1-wxyz"
+    );
+    bed.fails(
+        2,
+        "switchover hippo --to rhino-instance1-wxyz-0",
+        "not an instance of PostgresCluster \"hippo\"",
     );
     bed.pgo(&[
         "switchover",

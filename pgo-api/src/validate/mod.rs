@@ -19,7 +19,7 @@ pub use backups::{
 };
 pub use error::{is_dns_label, FieldError};
 pub use instances::{MAX_INSTANCE_NAME, MAX_REPLICAS};
-pub use patroni::MANAGED_PARAMETERS;
+pub use patroni::{is_instance_of, MANAGED_PARAMETERS};
 pub use types::{Defaults, InstanceSet, Switchover, User, ValidatedCluster};
 pub use unsupported::fields as unsupported_fields;
 

@@ -145,7 +145,7 @@ pub async fn run(
     let manifest = build(&validated);
     let Some(ctx) = ctx else {
         return Ok(Outcome {
-            cluster: manifest,
+            cluster: dry_run_manifest(manifest, global.namespace.as_deref()),
             namespace,
             dry_run: true,
             ready: false,
@@ -163,6 +163,13 @@ pub async fn run(
         dry_run: false,
         ready,
     })
+}
+
+/// A dry run prints what `kubectl apply -f` should create: in the namespace -n named, if any
+/// (else kubectl's own default applies, as for any manifest).
+fn dry_run_manifest(mut pc: PostgresCluster, namespace: Option<&str>) -> PostgresCluster {
+    pc.metadata.namespace = namespace.map(String::from);
+    pc
 }
 
 /// Create with server-side apply, so `kubectl-pgo` owns what it set; refuse to touch an
@@ -264,6 +271,18 @@ async fn wait_ready(ctx: &Ctx, name: &str, timeout: Duration) -> Result<(), Erro
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dry_run_carries_the_namespace_given() {
+        let pc = build(&validate(&ClusterArgs::named("hippo")).unwrap());
+        let yaml = object(
+            &dry_run_manifest(pc.clone(), Some("team-a")),
+            OutputFormat::Yaml,
+        );
+        assert!(yaml.contains("  namespace: team-a\n"), "{yaml}");
+        let yaml = object(&dry_run_manifest(pc, None), OutputFormat::Yaml);
+        assert!(!yaml.contains("namespace"), "{yaml}");
+    }
 
     #[test]
     fn ready_state_reads_the_ready_condition() {
