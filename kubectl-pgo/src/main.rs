@@ -33,7 +33,13 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Version(cmds::version::Args { client: true }) => ok(cmds::version::client()),
         Command::Completion(args) => ok(completion::generate(args.shell, Cli::command())),
-        command => runtime().block_on(run(command, &cli.global)),
+        command => {
+            let rt = runtime();
+            let result = rt.block_on(run(command, &cli.global));
+            // A wizard interrupted by Ctrl-C may still wait for a key on its thread.
+            rt.shutdown_background();
+            result
+        }
     };
     match result {
         Ok(data) => {

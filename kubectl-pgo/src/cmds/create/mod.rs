@@ -137,7 +137,7 @@ pub async fn run(
         .or_else(|| global.namespace.clone());
     let validated = match from_flags {
         Some(v) => v,
-        None => match wizard::run(&args, namespace.as_deref())? {
+        None => match wizard_or_ctrl_c(&args, namespace.clone()).await? {
             Some(v) => v,
             None => return Err(Error::Cancelled),
         },
@@ -163,6 +163,32 @@ pub async fn run(
         dry_run: false,
         ready,
     })
+}
+
+/// The wizard on a blocking thread: Ctrl-C makes dialoguer raise SIGINT, which would end the
+/// process with the cursor hidden; caught here, the cursor is shown and nothing is created.
+async fn wizard_or_ctrl_c(
+    args: &ClusterArgs,
+    namespace: Option<String>,
+) -> Result<Option<args::ValidatedCluster>, Error> {
+    let args = args.clone();
+    let task = tokio::task::spawn_blocking(move || wizard::run(&args, namespace.as_deref()));
+    tokio::select! {
+        done = task => {
+            // The SIGINT handler stays installed: Ctrl-C while creating or waiting still ends us.
+            tokio::spawn(async {
+                if tokio::signal::ctrl_c().await.is_ok() {
+                    std::process::exit(130);
+                }
+            });
+            done.map_err(|e| Error::Prompt(e.to_string()))?
+        }
+        _ = tokio::signal::ctrl_c() => {
+            let _ = console::Term::stderr().show_cursor();
+            eprintln!();
+            Err(Error::Cancelled)
+        }
+    }
 }
 
 /// A dry run prints what `kubectl apply -f` should create: in the namespace -n named, if any
