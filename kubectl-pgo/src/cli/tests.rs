@@ -206,3 +206,38 @@ fn flag_equals_value_keeps_the_flag() {
         (Some(Dynamic::Namespaces), "te")
     );
 }
+
+/// Every command's `-h` and `--help` end with examples.
+#[test]
+fn every_subcommand_help_has_examples() {
+    fn walk(cmd: &mut clap::Command, path: String, seen: &mut Vec<String>) {
+        let short = cmd.render_help().to_string();
+        let long = cmd.render_long_help().to_string();
+        for (kind, text) in [("-h", &short), ("--help", &long)] {
+            assert!(
+                text.contains("Examples:\n  "),
+                "`{path} {kind}` has no examples:\n{text}"
+            );
+        }
+        seen.push(path.clone());
+        for sub in cmd.get_subcommands_mut().filter(|s| s.get_name() != "help") {
+            let name = format!("{path} {}", sub.get_name());
+            walk(sub, name, seen);
+        }
+    }
+    let mut root = Cli::command();
+    root.build();
+    let mut seen = Vec::new();
+    walk(&mut root, "kubectl pgo".into(), &mut seen);
+    // The tree really was walked, nested commands included.
+    for path in [
+        "kubectl pgo start",
+        "kubectl pgo show user",
+        "kubectl pgo create postgrescluster",
+    ] {
+        assert!(
+            seen.iter().any(|p| p == path),
+            "{path} not visited: {seen:?}"
+        );
+    }
+}

@@ -6,7 +6,7 @@ use clap::Subcommand;
 
 use super::check::agent_rules;
 use super::manifest::build;
-use super::{Error, LONG_ABOUT};
+use super::{Error, EXAMPLES, LONG_ABOUT};
 use crate::common::cluster::{check_name, check_replicas, check_set};
 use crate::validate;
 
@@ -23,7 +23,7 @@ pub struct Args {
 #[derive(Subcommand, Debug)]
 pub enum Kind {
     /// Create a PostgresCluster.
-    #[command(name = "postgrescluster", visible_aliases = ["cluster", "pgc"], long_about = LONG_ABOUT)]
+    #[command(name = "postgrescluster", visible_aliases = ["cluster", "pgc"], long_about = LONG_ABOUT, after_help = EXAMPLES)]
     Postgrescluster(ClusterArgs),
 }
 

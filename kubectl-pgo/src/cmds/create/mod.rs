@@ -28,8 +28,9 @@ pub const LONG_ABOUT: &str = "Create a PostgresCluster.\n\n\
 With NAME, every value comes from flags (defaults: Postgres 15, one instance in set `instance1`, \
 1Gi of storage, a pgBackRest repository `repo1` of the same size). Without NAME, or with \
 --interactive, a wizard asks for each value on the terminal, shows a summary and asks before \
-creating. Inputs are checked before anything is sent.\n\n\
-Examples:\n  kubectl pgo create cluster hippo\n  \
+creating. Inputs are checked with the agent's own rules before anything is sent.";
+
+pub const EXAMPLES: &str = "Examples:\n  kubectl pgo create cluster hippo\n  \
 kubectl pgo create cluster hippo --replicas 2 --storage-size 10Gi --user app --database app --wait\n  \
 kubectl pgo create cluster hippo --dry-run -o yaml\n  kubectl pgo create";
 
