@@ -327,7 +327,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-pgo' -ScriptBlock {
             break
         }
         'kubectl-pgo;switchover' {
-            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The instance that should become primary (`<cluster>-<set>-<suffix>`). Patroni picks one when left out')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The instance that should become primary (`<cluster>-<set>-<suffix>`, or its pod `<cluster>-<set>-<suffix>-0`). Patroni picks one when left out')
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Switchover, or Failover (which needs --to)')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')

@@ -35,71 +35,89 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Create a PostgresCluster (interactively when no NAME is given).
-    #[command(long_about = cmds::create::LONG_ABOUT)]
+    #[command(long_about = cmds::create::LONG_ABOUT, after_help = cmds::create::EXAMPLES)]
     Create(cmds::create::Args),
 
     /// Set the number of instances of an instance set.
     #[command(
         long_about = "Set the number of instances (Postgres pods) of an instance set.\n\n\
-            --instance-set may be left out when the cluster has one set.\n\n\
-            Example:\n  kubectl pgo scale hippo --replicas 3"
+            --instance-set may be left out when the cluster has one set.",
+        after_help = "Examples:\n  kubectl pgo scale hippo --replicas 3\n  \
+            kubectl pgo scale hippo --instance-set instance2 --replicas 2"
     )]
     Scale(cmds::scale::Args),
 
     /// Show a cluster's instances and conditions, its HA state, a user or its backups.
-    #[command(long_about = cmds::show::LONG_ABOUT)]
+    #[command(long_about = cmds::show::LONG_ABOUT, after_help = cmds::show::EXAMPLES)]
     Show(cmds::show::Args),
 
     /// Switch the primary over to another instance (or fail over).
     #[command(
         long_about = "Switch the primary over to another instance, through Patroni.\n\n\
-            Sets spec.patroni.switchover and the trigger-switchover annotation, as PGO does.\n\n\
-            Examples:\n  kubectl pgo switchover hippo\n  \
+            Sets spec.patroni.switchover and the trigger-switchover annotation, as PGO does.",
+        after_help = "Examples:\n  kubectl pgo switchover hippo\n  \
             kubectl pgo switchover hippo --to hippo-instance1-abcd\n  \
             kubectl pgo switchover hippo --type Failover --to hippo-instance1-abcd"
     )]
     Switchover(cmds::switchover::Args),
 
     /// Start a stopped cluster (spec.shutdown=false).
+    #[command(
+        after_help = "Examples:\n  kubectl pgo start hippo\n  kubectl pgo start hippo -n team-a"
+    )]
     Start(cmds::shutdown::Args),
 
     /// Stop a cluster: scale every instance to zero, keeping the data (spec.shutdown=true).
     #[command(
         long_about = "Stop a cluster: every instance is scaled to zero pods; volumes and data are \
-            kept.\n\nExample:\n  kubectl pgo stop hippo\n  kubectl pgo start hippo"
+            kept.",
+        after_help = "Examples:\n  kubectl pgo stop hippo\n  kubectl pgo start hippo"
     )]
     Stop(cmds::shutdown::Args),
 
     /// Take a manual pgBackRest backup.
     #[command(
         long_about = "Take a manual pgBackRest backup into one of the cluster's repositories.\n\n\
-            Sets spec.backups.pgbackrest.manual and the pgbackrest-backup annotation, as PGO does.\n\n\
-            Example:\n  kubectl pgo backup hippo --repoName repo1 --options=--type=full"
+            Sets spec.backups.pgbackrest.manual and the pgbackrest-backup annotation, as PGO does.",
+        after_help = "Examples:\n  kubectl pgo backup hippo\n  \
+            kubectl pgo backup hippo --repoName repo1 --options=--type=full"
     )]
     Backup(cmds::backup::Args),
 
     /// Restore a cluster in place from a pgBackRest repository.
     #[command(
         long_about = "Restore a cluster in place from a pgBackRest repository. This replaces the \
-            cluster's data: it asks for confirmation unless --yes is given.\n\n\
-            Examples:\n  kubectl pgo restore hippo --repoName repo1\n  \
+            cluster's data: it asks for confirmation unless --yes is given.",
+        after_help = "Examples:\n  kubectl pgo restore hippo --repoName repo1\n  \
             kubectl pgo restore hippo --repoName repo1 --options=--type=time \
             --options='--target=2024-01-01 12:00:00+00'\n  kubectl pgo restore hippo --disable"
     )]
     Restore(cmds::restore::Args),
 
     /// Delete a PostgresCluster.
+    #[command(
+        after_help = "Examples:\n  kubectl pgo delete hippo\n  kubectl pgo delete hippo --yes -n team-a"
+    )]
     Delete(cmds::delete::Args),
 
     /// Print the client version, and the pgo-agent versions found in the cluster.
+    #[command(
+        after_help = "Examples:\n  kubectl pgo version\n  kubectl pgo version --client -o json"
+    )]
     Version(cmds::version::Args),
 
     /// Print a shell completion script.
-    #[command(long_about = "Print a shell completion script for kubectl-pgo.\n\n\
-            Examples:\n  source <(kubectl-pgo completion bash)\n  \
-            kubectl-pgo completion zsh > \"${fpath[1]}/_kubectl-pgo\"\n\n\
-            For `kubectl pgo <TAB>` (kubectl 1.26+): \
-            kubectl-pgo completion kubectl > ~/bin/kubectl_complete-pgo && chmod +x ~/bin/kubectl_complete-pgo")]
+    #[command(
+        long_about = "Print a shell completion script for kubectl-pgo. The scripts ask \
+            `kubectl-pgo __complete` for candidates, so cluster, instance, repository and \
+            namespace names come from the API server.\n\n\
+            For `kubectl pgo <TAB>` (kubectl 1.26+, with kubectl's own completion loaded), put \
+            `kubectl_complete-pgo` on PATH next to kubectl-pgo.",
+        after_help = "Examples:\n  source <(kubectl-pgo completion bash)\n  \
+            kubectl-pgo completion zsh > \"${fpath[1]}/_kubectl-pgo\"\n  \
+            kubectl-pgo completion fish > ~/.config/fish/completions/kubectl-pgo.fish\n  \
+            kubectl-pgo completion kubectl > ~/bin/kubectl_complete-pgo && chmod +x ~/bin/kubectl_complete-pgo"
+    )]
     Completion(completion::Args),
 }
 

@@ -23,17 +23,38 @@ use global::GlobalArgs;
 use output::Render;
 
 fn main() -> ExitCode {
+    // A bug must still end in one line, not a Rust panic report.
+    std::panic::set_hook(Box::new(|info| {
+        let p = info.payload();
+        let msg = (p.downcast_ref::<&str>().map(|s| s.to_string()))
+            .or_else(|| p.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        eprintln!("error: internal error: {msg} (this is a bug in kubectl-pgo; please report it)");
+    }));
     let mut args = std::env::args();
     if args.nth(1).as_deref() == Some(completion::complete::COMPLETE) {
         return complete(args.collect());
     }
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => e.exit(), // --help, --version
+        Err(e) => {
+            eprintln!("{}", common::error::usage_error(&e.render().to_string()));
+            return ExitCode::from(common::error::EXIT_USAGE);
+        }
+    };
     let format = cli.global.output;
     // Commands that need no API server run without a tokio runtime, so they start fast.
     let result = match cli.command {
         Command::Version(cmds::version::Args { client: true }) => ok(cmds::version::client()),
         Command::Completion(args) => ok(completion::generate(args.shell, Cli::command())),
-        command => runtime().block_on(run(command, &cli.global)),
+        command => {
+            let rt = runtime();
+            let result = rt.block_on(run(command, &cli.global));
+            // A wizard interrupted by Ctrl-C may still wait for a key on its thread.
+            rt.shutdown_background();
+            result
+        }
     };
     match result {
         Ok(data) => {
@@ -94,7 +115,7 @@ async fn run(command: Command, global: &GlobalArgs) -> Outcome {
 fn complete(words: Vec<String>) -> ExitCode {
     let mut c = completion::complete::complete(Cli::command(), &words);
     if c.dynamic.is_some() {
-        runtime().block_on(completion::complete::fill_dynamic(&mut c, &words));
+        runtime().block_on(completion::fetch::fill_dynamic(&mut c, &words));
     }
     print!("{}", completion::complete::render(&c));
     ExitCode::SUCCESS

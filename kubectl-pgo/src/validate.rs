@@ -94,6 +94,15 @@ pub fn positive_quantity(value: &str) -> Result<f64, String> {
     Ok(v)
 }
 
+/// A volume size: a quantity of at least 1Mi (a bare `1` is one byte, never what was meant).
+pub fn storage_size(value: &str) -> Result<f64, String> {
+    let v = quantity(value)?;
+    if v < 1024f64 * 1024f64 {
+        return Err("must be at least 1Mi: give a unit, e.g. 1Gi or 500Mi".into());
+    }
+    Ok(v)
+}
+
 /// A duration such as `90s`, `5m`, `1h` or `1h30m`.
 pub fn duration(value: &str) -> Result<Duration, String> {
     let hint = || format!("{value:?} is not a duration: use e.g. 30s, 5m or 1h");
@@ -177,6 +186,8 @@ mod tests {
             assert!(quantity(bad).is_err(), "{bad:?}");
         }
         assert!(positive_quantity("0").is_err());
+        assert!(storage_size("1").unwrap_err().contains("at least 1Mi"));
+        assert!(storage_size("1Mi").is_ok());
     }
 
     #[test]

@@ -245,6 +245,8 @@ fn create_dry_run_prints_the_manifest_and_creates_nothing() {
     assert_eq!(manifest["kind"], "PostgresCluster");
     assert_eq!(manifest["metadata"]["name"], "hippo");
     assert_eq!(manifest["spec"]["instances"][0]["replicas"], 2);
+    // -n is in the manifest, so `kubectl apply -f` puts it where it was meant to go.
+    assert_eq!(manifest["metadata"]["namespace"], bed.namespace.as_str());
     assert!(
         bed.get("hippo").is_none(),
         "a dry run must not create anything"
@@ -352,6 +354,22 @@ fn create_rejects_bad_input_with_exit_2_and_creates_nothing() {
         (
             &["create", "cluster", "ok", "--pg-version", "9"],
             "invalid --pg-version \"9\"",
+        ),
+        (
+            &["create", "cluster", "1db"],
+            "invalid NAME \"1db\": must start with a letter",
+        ),
+        (
+            &["create", "cluster", "ok", "--storage-size", "1"],
+            "must be at least 1Mi",
+        ),
+        (
+            &["create", "cluster", "ok", "--replicas", "2147483647"],
+            "must be at most 16",
+        ),
+        (
+            &["create", "cluster", "ok", "--user", "1app"],
+            "invalid --user: \"1app\" must start with a letter",
         ),
         (
             &["create"],
@@ -569,6 +587,19 @@ fn switchover_sets_spec_and_trigger_annotation() {
         2,
         "switchover hippo --type Failover",
         "--type Failover needs a target",
+    );
+    // The pod name (what `kubectl get pods` shows) means its instance; others are refused.
+    bed.pgo(&["switchover", "hippo", "--to", "hippo-instance1-wxyz-0"])
+        .ok();
+    let pc = bed.get_json("hippo");
+    assert_eq!(
+        pc["spec"]["patroni"]["switchover"]["targetInstance"],
+        "hippo-instance1-wxyz"
+    );
+    bed.fails(
+        2,
+        "switchover hippo --to rhino-instance1-wxyz-0",
+        "not an instance of PostgresCluster \"hippo\"",
     );
     bed.pgo(&[
         "switchover",
@@ -1079,6 +1110,15 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).into()
     }
 
+    /// Whether the pane shows its cursor (programs hide it with `ESC [?25l`).
+    fn cursor_visible(&self) -> bool {
+        let out = Command::new("tmux")
+            .args(["display", "-p", "-t", &self.session, "#{cursor_flag}"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim() == "1"
+    }
+
     fn wait_for(&self, text: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
@@ -1200,11 +1240,39 @@ fn wizard_asks_validates_summarizes_and_creates() {
     ]);
     dry.ok();
     let manifest: Value = serde_json::from_str(&dry.stdout).unwrap();
-    for field in ["postgresVersion", "instances", "users"] {
-        assert_eq!(
-            created["spec"][field], manifest["spec"][field],
-            "spec.{field}"
-        );
+    assert_eq!(created["spec"], manifest["spec"]);
+}
+
+#[test]
+fn wizard_ctrl_c_shows_the_cursor_again_and_creates_nothing() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("skipped: tmux is not installed");
+        return;
     }
-    assert!(created["spec"].get("backups").is_none());
+    let t = Tmux::start(
+        "wizard-ctrl-c",
+        &format!("{BIN} create --dry-run; echo WIZARD-EXIT=$?; sleep 600"),
+        30,
+    );
+    t.wait_for("Cluster name");
+    t.keys(&["ctrlc", "Enter"]);
+    // A choice: dialoguer hides the cursor while it is open.
+    t.wait_for("PostgreSQL major version");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while t.cursor_visible() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(!t.cursor_visible(), "the choice should hide the cursor");
+    t.keys(&["C-c"]);
+    let screen = t.wait_for("WIZARD-EXIT=");
+    assert!(
+        screen.contains("cancelled: nothing was created"),
+        "{screen}"
+    );
+    assert!(screen.contains("WIZARD-EXIT=1"), "{screen}");
+    assert!(t.cursor_visible(), "the cursor is still hidden:\n{screen}");
+    assert!(
+        !screen.contains("apiVersion"),
+        "nothing may be printed:\n{screen}"
+    );
 }

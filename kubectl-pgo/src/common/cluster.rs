@@ -4,12 +4,21 @@ use pgo_api::PostgresCluster;
 
 use crate::validate;
 
-/// The longest cluster name, and the longest instance set name (PGO's limits).
-pub const LIMIT_NAME: usize = 63;
+/// The longest cluster name: instance names `<cluster>-<set>-xxxx` must fit in the agent's
+/// limit even with a one-letter set (a longer set lowers it; `create` checks the pair).
+pub const LIMIT_NAME: usize = pgo_api::validate::MAX_INSTANCE_NAME - "-a-xxxx".len();
+/// The longest instance set name (PGO's limit).
 pub const LIMIT_SET: usize = 15;
 
+/// A cluster name: a DNS label that starts with a letter, as Service names must.
 pub fn check_name(v: &str) -> Result<(), String> {
-    validate::dns_label(v, LIMIT_NAME)
+    validate::dns_label(v, LIMIT_NAME)?;
+    if !v.starts_with(|c: char| c.is_ascii_lowercase()) {
+        return Err(format!(
+            "must start with a letter (it names Services such as {v}-primary), e.g. db{v}"
+        ));
+    }
+    Ok(())
 }
 
 pub fn check_set(v: &str) -> Result<(), String> {
@@ -21,12 +30,16 @@ pub fn check_cluster_name(name: &str) -> Result<(), String> {
     check_name(name).map_err(|e| format!("invalid NAME {name:?}: {e}"))
 }
 
-/// A number of instances: a whole number, at least 1.
+/// A number of instances: a whole number from 1 to the agent's limit per instance set.
 pub fn check_replicas(v: &str) -> Result<i32, String> {
+    const MAX: i32 = pgo_api::validate::MAX_REPLICAS;
     match v.trim().parse::<i64>() {
-        Ok(n) if (1..=i32::MAX as i64).contains(&n) => Ok(n as i32),
-        Ok(_) => Err("must be at least 1".into()),
-        Err(_) => Err("must be a whole number, at least 1".into()),
+        Ok(n) if (1..=MAX as i64).contains(&n) => Ok(n as i32),
+        Ok(n) if n < 1 => Err("must be at least 1".into()),
+        _ if v.trim().bytes().all(|b| b.is_ascii_digit()) && !v.trim().is_empty() => Err(format!(
+            "must be at most {MAX} instances per set (the agent's limit)"
+        )),
+        _ => Err(format!("must be a whole number from 1 to {MAX}")),
     }
 }
 

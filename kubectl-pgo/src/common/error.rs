@@ -53,3 +53,53 @@ impl CmdError for Error {
         }
     }
 }
+
+/// clap's usage error (`error: ...`, details, tips, `Usage: ...`) as one error line and one
+/// hint: the details join the error line, a tip (else `--help` of the command) is the hint.
+pub fn usage_error(rendered: &str) -> String {
+    let mut error = String::new();
+    let mut tip = None;
+    let mut command = "kubectl pgo".to_string();
+    for line in rendered.lines().map(str::trim) {
+        if let Some(t) = line.strip_prefix("tip: ") {
+            tip.get_or_insert_with(|| t.to_string());
+        } else if let Some(usage) = line.strip_prefix("Usage: ") {
+            let words = usage.split(' ');
+            let path: Vec<&str> = words
+                .take_while(|w| !w.starts_with(['[', '<', '-']))
+                .collect();
+            command = path.join(" ");
+        } else if line.starts_with("For more information") || line.is_empty() {
+            continue;
+        } else if error.is_empty() {
+            error = line.to_string();
+        } else {
+            error.push(' ');
+            error.push_str(line);
+        }
+    }
+    let hint = tip.unwrap_or_else(|| format!("see `{command} --help`"));
+    format!("{error}\n  hint: {hint}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn clap_errors_become_one_line_and_a_hint() {
+        let missing = "error: the following required arguments were not provided:\n  --repoName <REPO>\n\n\
+            Usage: kubectl pgo restore --yes --repoName <REPO> <NAME>\n\nFor more information, try '--help'.\n";
+        assert_eq!(
+            super::usage_error(missing),
+            "error: the following required arguments were not provided: --repoName <REPO>\n  \
+             hint: see `kubectl pgo restore --help`"
+        );
+        let value =
+            "error: invalid value 'nosh' for '<SHELL>'\n  [possible values: bash, zsh]\n\n  \
+            tip: a similar value exists: 'zsh'\n\nFor more information, try '--help'.\n";
+        assert_eq!(
+            super::usage_error(value),
+            "error: invalid value 'nosh' for '<SHELL>' [possible values: bash, zsh]\n  \
+             hint: a similar value exists: 'zsh'"
+        );
+    }
+}

@@ -1,15 +1,10 @@
-//! `__complete WORDS... PARTIAL`: cobra's completion protocol, which kubectl uses for plugins.
-//! `main` catches `__complete` before clap parses, so it stays out of help and of the generated
-//! scripts (clap_complete lists hidden subcommands too). Walk the clap command tree over the words (pure), then, for a cluster NAME, list the
-//! PostgresClusters of the namespace with a short timeout, silently on error.
-
-use std::time::Duration;
+//! `__complete WORDS... PARTIAL`: cobra's completion protocol, which kubectl uses for plugins and
+//! which the bash, zsh and fish scripts call. `main` catches `__complete` before clap parses, so
+//! it stays out of help. Here: walk the clap command tree over the words (pure) and say what to
+//! offer; [`super::fetch`] asks the API server for the names that need it.
 
 use clap::{Arg, Command};
-use kube::api::ListParams;
-use kube::ResourceExt;
 
-use crate::client::Ctx;
 use crate::global::GlobalArgs;
 
 /// The first argument that selects dynamic completion.
@@ -19,11 +14,19 @@ pub const COMPLETE: &str = "__complete";
 pub const DIRECTIVE_DEFAULT: u32 = 0;
 pub const DIRECTIVE_NO_FILE: u32 = 4;
 
-/// Candidates that need the API server.
+/// Candidates that need the API server; the string is the cluster they belong to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Dynamic {
     Clusters,
     Namespaces,
+    /// Instance names (`switchover --to`).
+    Instances(String),
+    /// Instance set names in the spec (`scale --instance-set`).
+    Sets(String),
+    /// Repository names in the spec (`--repoName`).
+    Repos(String),
+    /// pgBackRest backup labels (`restore --options=--set=`).
+    BackupLabels(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,8 +35,10 @@ pub struct Completion {
     pub items: Vec<(String, String)>,
     pub dynamic: Option<Dynamic>,
     pub directive: u32,
-    /// The word being completed; candidates are filtered by it.
+    /// The part of the word being completed that candidates must start with.
     pub prefix: String,
+    /// Put before every candidate: the `--flag=` of a word like `--flag=val`.
+    pub insert: String,
 }
 
 fn find_long<'a>(cmd: &'a Command, name: &str) -> Option<&'a Arg> {
@@ -60,6 +65,110 @@ fn help(arg_or_cmd: Option<&clap::builder::StyledStr>) -> String {
         .to_string()
 }
 
+fn possible_values(arg: &Arg) -> Vec<(String, String)> {
+    arg.get_possible_values()
+        .iter()
+        .filter(|v| !v.is_hide_set())
+        .map(|v| (v.get_name().to_string(), help(v.get_help())))
+        .collect()
+}
+
+/// Where the walk over the words ended.
+struct Walk<'a> {
+    cmd: &'a Command,
+    /// How many positionals of `cmd` are filled.
+    positional: usize,
+    /// The flag whose value is being typed.
+    pending: Option<&'a Arg>,
+    /// The cluster the command acts on, once its NAME (or `-c NAME`) is known.
+    cluster: Option<String>,
+    /// Under `create`, NAME is a new name: nothing to look up.
+    creating: bool,
+}
+
+fn walk<'a>(root: &'a Command, before: &[String]) -> Walk<'a> {
+    let mut w = Walk {
+        cmd: root,
+        positional: 0,
+        pending: None,
+        cluster: None,
+        creating: false,
+    };
+    for word in before {
+        if let Some(arg) = w.pending.take() {
+            if arg.get_id() == "cluster" {
+                w.cluster = Some(word.clone());
+            }
+            continue;
+        }
+        if let Some(long) = word.strip_prefix("--") {
+            let (name, inline) = match long.split_once('=') {
+                Some((n, v)) => (n, Some(v)),
+                None => (long, None),
+            };
+            if let Some(arg) = find_long(w.cmd, name) {
+                match inline {
+                    Some(v) if arg.get_id() == "cluster" => w.cluster = Some(v.to_string()),
+                    None if takes_value(arg) => w.pending = Some(arg),
+                    _ => {}
+                }
+            }
+        } else if word.len() > 1 && word.starts_with('-') {
+            let c = word.chars().nth(1).unwrap_or('-');
+            if let Some(arg) = find_short(w.cmd, c) {
+                if takes_value(arg) && word.len() == 2 {
+                    w.pending = Some(arg);
+                } else if arg.get_id() == "cluster" {
+                    w.cluster = Some(word[2..].trim_start_matches('=').to_string());
+                }
+            }
+        } else if let Some(sub) = w.cmd.get_subcommands().find(|s| {
+            w.positional == 0 && (s.get_name() == word || s.get_all_aliases().any(|a| a == word))
+        }) {
+            w.creating |= sub.get_name() == "create";
+            w.cmd = sub;
+            w.positional = 0;
+        } else {
+            let id = w
+                .cmd
+                .get_positionals()
+                .nth(w.positional)
+                .map(|a| a.get_id());
+            if id.is_some_and(|id| id == "name") && !w.creating {
+                w.cluster = Some(word.clone());
+            }
+            w.positional += 1;
+        }
+    }
+    w
+}
+
+/// Candidates for the value of `arg`, typed as `value`.
+fn value_of(arg: &Arg, w: &Walk, value: &str, out: &mut Completion) {
+    let cluster = w.cluster.clone();
+    let id = arg.get_id().as_str();
+    out.dynamic = match (id, cluster) {
+        ("namespace", _) => Some(Dynamic::Namespaces),
+        ("cluster", _) => Some(Dynamic::Clusters),
+        ("to", Some(c)) => Some(Dynamic::Instances(c)),
+        ("instance_set", Some(c)) if !w.creating => Some(Dynamic::Sets(c)),
+        ("repo_name", Some(c)) => Some(Dynamic::Repos(c)),
+        ("options", Some(c)) if value.starts_with("--set=") => {
+            out.insert.push_str("--set=");
+            out.prefix = value["--set=".len()..].to_string();
+            Some(Dynamic::BackupLabels(c))
+        }
+        _ => None,
+    };
+    match id {
+        "kubeconfig" => out.directive = DIRECTIVE_DEFAULT,
+        "options" if out.dynamic.is_none() => {
+            out.items = vec![("--set=".into(), "a backup label (restore)".into())];
+        }
+        _ => out.items = possible_values(arg),
+    }
+}
+
 /// What to offer for `words` (the last one is being typed) in the command tree `root`. No I/O.
 pub fn complete(mut root: Command, words: &[String]) -> Completion {
     root.build();
@@ -67,79 +176,45 @@ pub fn complete(mut root: Command, words: &[String]) -> Completion {
         Some((c, b)) => (c.clone(), b),
         None => (String::new(), &[][..]),
     };
-    let mut cmd = &root;
-    let mut positional = 0usize;
-    let mut pending: Option<&Arg> = None;
-    for word in before {
-        if pending.take().is_some() {
-            continue;
-        }
-        if let Some(long) = word.strip_prefix("--") {
-            if let Some(arg) = find_long(cmd, long.split('=').next().unwrap_or("")) {
-                if takes_value(arg) && !long.contains('=') {
-                    pending = Some(arg);
-                }
-            }
-        } else if word.len() > 1 && word.starts_with('-') {
-            let c = word.chars().nth(1).unwrap_or('-');
-            if let Some(arg) = find_short(cmd, c) {
-                if takes_value(arg) && word.len() == 2 {
-                    pending = Some(arg);
-                }
-            }
-        } else if let Some(sub) = cmd.get_subcommands().find(|s| {
-            positional == 0 && (s.get_name() == word || s.get_all_aliases().any(|a| a == word))
-        }) {
-            cmd = sub;
-            positional = 0;
-        } else {
-            positional += 1;
-        }
-    }
+    let w = walk(&root, before);
     let mut out = Completion {
         items: vec![],
         dynamic: None,
         directive: DIRECTIVE_NO_FILE,
         prefix: current.clone(),
+        insert: String::new(),
     };
-    if let Some(arg) = pending {
-        match arg.get_id().as_str() {
-            "namespace" => out.dynamic = Some(Dynamic::Namespaces),
-            "cluster" => out.dynamic = Some(Dynamic::Clusters),
-            "kubeconfig" => out.directive = DIRECTIVE_DEFAULT,
-            _ => {
-                out.items = arg
-                    .get_possible_values()
-                    .iter()
-                    .filter(|v| !v.is_hide_set())
-                    .map(|v| (v.get_name().to_string(), help(v.get_help())))
-                    .collect();
-            }
-        }
+    let inline = current
+        .strip_prefix("--")
+        .and_then(|l| l.split_once('='))
+        .and_then(|(name, v)| find_long(w.cmd, name).map(|a| (a, name, v)))
+        .filter(|(a, _, _)| takes_value(a));
+    if let Some(arg) = w.pending {
+        value_of(arg, &w, &current, &mut out);
+    } else if let Some((arg, name, value)) = inline {
+        out.insert = format!("--{name}=");
+        out.prefix = value.to_string();
+        value_of(arg, &w, value, &mut out);
     } else if current.starts_with('-') {
-        for arg in cmd.get_arguments().filter(|a| !a.is_hide_set()) {
+        for arg in w.cmd.get_arguments().filter(|a| !a.is_hide_set()) {
             if let Some(long) = arg.get_long() {
                 out.items.push((format!("--{long}"), help(arg.get_help())));
             }
         }
     } else {
-        if positional == 0 {
-            for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+        if w.positional == 0 {
+            for sub in w.cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
                 if sub.get_name() != "help" {
                     out.items
                         .push((sub.get_name().to_string(), help(sub.get_about())));
                 }
             }
         }
-        let positionals: Vec<&Arg> = cmd.get_positionals().collect();
-        if let Some(arg) = positionals.get(positional) {
+        if let Some(arg) = w.cmd.get_positionals().nth(w.positional) {
             match arg.get_id().as_str() {
+                "name" if w.creating => {}
                 "name" | "cluster" => out.dynamic = Some(Dynamic::Clusters),
-                _ => out.items.extend(
-                    arg.get_possible_values()
-                        .iter()
-                        .map(|v| (v.get_name().to_string(), help(v.get_help()))),
-                ),
+                _ => out.items.extend(possible_values(arg)),
             }
         }
     }
@@ -175,55 +250,16 @@ pub fn globals_from(words: &[String]) -> GlobalArgs {
 pub fn render(c: &Completion) -> String {
     let mut out = String::new();
     for (cand, desc) in &c.items {
-        if desc.is_empty() {
-            out.push_str(cand);
-        } else {
-            out.push_str(&format!("{cand}\t{desc}"));
+        out.push_str(&c.insert);
+        out.push_str(cand);
+        if !desc.is_empty() {
+            out.push('\t');
+            out.push_str(desc);
         }
         out.push('\n');
     }
     out.push_str(&format!(":{}\n", c.directive));
     out
-}
-
-/// Fill in dynamic candidates; any failure just means none.
-pub async fn fill_dynamic(c: &mut Completion, words: &[String]) {
-    let Some(kind) = c.dynamic.clone() else {
-        return;
-    };
-    let global = globals_from(words);
-    let names = async {
-        let ctx = Ctx::connect(&global, Some(Duration::from_secs(2)))
-            .await
-            .ok()?;
-        match kind {
-            Dynamic::Clusters => ctx
-                .clusters()
-                .list(&ListParams::default())
-                .await
-                .ok()
-                .map(|l| l.items.iter().map(|p| p.name_any()).collect::<Vec<_>>()),
-            Dynamic::Namespaces => {
-                let api: kube::Api<k8s_openapi::api::core::v1::Namespace> =
-                    kube::Api::all(ctx.client.clone());
-                api.list(&ListParams::default())
-                    .await
-                    .ok()
-                    .map(|l| l.items.iter().map(|n| n.name_any()).collect())
-            }
-        }
-    };
-    let names = tokio::time::timeout(Duration::from_secs(3), names)
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or_default();
-    c.items.extend(
-        names
-            .into_iter()
-            .filter(|n| n.starts_with(&c.prefix))
-            .map(|n| (n, String::new())),
-    );
 }
 
 #[cfg(test)]
@@ -260,7 +296,14 @@ mod tests {
             dynamic: None,
             directive: 4,
             prefix: String::new(),
+            insert: String::new(),
         };
         assert_eq!(render(&c), "hippo\nshow\tShow a cluster\n:4\n");
+        let c = Completion {
+            items: vec![("team-a".into(), String::new())],
+            insert: "--namespace=".into(),
+            ..c
+        };
+        assert_eq!(render(&c), "--namespace=team-a\n:4\n");
     }
 }

@@ -11,6 +11,8 @@ use crate::PostgresClusterSpec;
 /// The longest StatefulSet name: its pods get a `controller-revision-hash` label of the
 /// StatefulSet name plus 11 characters, which must fit in 63.
 pub const MAX_INSTANCE_NAME: usize = 52;
+/// The most instances one set may have: more is a typo (`2147483647`), not a plan.
+pub const MAX_REPLICAS: i32 = 16;
 /// `<cluster>-<set>-` plus a four-character suffix.
 const INSTANCE_SUFFIX_LEN: usize = 5;
 
@@ -59,6 +61,11 @@ pub fn validate(
                 format!("{field}.replicas"),
                 format!("{replicas} is not allowed; set at least 1 (use spec.shutdown to stop the cluster)"),
             ));
+        } else if replicas > MAX_REPLICAS {
+            errors.push(err(
+                format!("{field}.replicas"),
+                format!("{replicas} is not allowed; set at most {MAX_REPLICAS} instances per set (add another instance set for more)"),
+            ));
         }
         let claim = &set.data_volume_claim_spec;
         let has_storage = claim
@@ -94,4 +101,29 @@ pub fn validate(
         });
     }
     instance_sets
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replicas_are_bounded() {
+        let mut spec: PostgresClusterSpec = serde_json::from_value(serde_json::json!({
+            "postgresVersion": 15,
+            "instances": [{"name": "instance1", "dataVolumeClaimSpec": {
+                "accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}]
+        }))
+        .unwrap();
+        for (n, ok) in [(1, true), (16, true), (17, false), (i32::MAX, false)] {
+            spec.instances[0].replicas = Some(n);
+            let mut errors = Vec::new();
+            validate(&spec, "hippo", &mut errors);
+            assert_eq!(errors.is_empty(), ok, "{n}: {errors:?}");
+            if !ok {
+                assert_eq!(errors[0].field, "spec.instances[0].replicas");
+                assert!(errors[0].message.contains("at most 16"), "{errors:?}");
+            }
+        }
+    }
 }

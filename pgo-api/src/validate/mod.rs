@@ -19,9 +19,9 @@ pub use backups::{
     option_value, parse_target_time, BackupSpec, CloneSource, Repo, RepoKind, RepoRun,
 };
 pub use error::{is_dns_label, FieldError};
-pub use instances::MAX_INSTANCE_NAME;
+pub use instances::{MAX_INSTANCE_NAME, MAX_REPLICAS};
 pub use options::shell_words;
-pub use patroni::MANAGED_PARAMETERS;
+pub use patroni::{is_instance_of, MANAGED_PARAMETERS};
 pub use types::{Defaults, InstanceSet, Switchover, User, ValidatedCluster};
 pub use unsupported::fields as unsupported_fields;
 

@@ -220,6 +220,15 @@ fn parameters(
     (parameters, dynamic_configuration)
 }
 
+/// Whether `target` names an instance of `cluster`: `<cluster>-<set>-<suffix>` with a set in
+/// `set_names`. `kubectl pgo switchover --to` checks with it too.
+pub fn is_instance_of(cluster: &str, set_names: &BTreeSet<&str>, target: &str) -> bool {
+    target
+        .strip_prefix(&format!("{cluster}-"))
+        .and_then(|rest| rest.rsplit_once('-'))
+        .is_some_and(|(set, _)| set_names.contains(set))
+}
+
 fn switchover(
     patroni: &crate::PatroniSpec,
     cluster: &str,
@@ -240,12 +249,7 @@ fn switchover(
         }
     };
     if let Some(target) = &s.target_instance {
-        // An instance is `<cluster>-<set>-<suffix>`: the set part must exist.
-        let set_exists = target
-            .strip_prefix(&format!("{cluster}-"))
-            .and_then(|rest| rest.rsplit_once('-'))
-            .is_some_and(|(set, _)| set_names.contains(set));
-        if !set_exists {
+        if !is_instance_of(cluster, &set_names, target) {
             errors.push(err(
                 "spec.patroni.switchover.targetInstance",
                 format!(

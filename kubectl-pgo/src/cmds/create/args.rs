@@ -4,7 +4,9 @@ use std::time::Duration;
 
 use clap::Subcommand;
 
-use super::{Error, LONG_ABOUT};
+use super::check::agent_rules;
+use super::manifest::build;
+use super::{Error, EXAMPLES, LONG_ABOUT};
 use crate::common::cluster::{check_name, check_replicas, check_set};
 use crate::validate;
 
@@ -21,7 +23,7 @@ pub struct Args {
 #[derive(Subcommand, Debug)]
 pub enum Kind {
     /// Create a PostgresCluster.
-    #[command(name = "postgrescluster", visible_aliases = ["cluster", "pgc"], long_about = LONG_ABOUT)]
+    #[command(name = "postgrescluster", visible_aliases = ["cluster", "pgc"], long_about = LONG_ABOUT, after_help = EXAMPLES)]
     Postgrescluster(ClusterArgs),
 }
 
@@ -36,7 +38,8 @@ impl Args {
 
 #[derive(clap::Args, Debug, Clone)]
 pub struct ClusterArgs {
-    /// The cluster's name (lowercase letters, digits and '-', at most 63 characters).
+    /// The cluster's name (lowercase letters, digits and '-', starting with a letter, at most 45
+    /// characters).
     pub name: Option<String>,
 
     /// The major version of PostgreSQL.
@@ -151,10 +154,19 @@ pub struct ValidatedCluster {
     pub timeout: Duration,
 }
 
+/// A major version the agent has an image for.
 pub fn check_version(v: &str) -> Result<i32, String> {
+    let supported = pgo_api::validate::SUPPORTED_POSTGRES_VERSIONS;
     match v.trim().parse::<i32>() {
-        Ok(n) if (11..=17).contains(&n) => Ok(n),
-        _ => Err("must be a PostgreSQL major version from 11 to 17, e.g. 15".into()),
+        Ok(n) if supported.contains(&n) => Ok(n),
+        _ => Err(format!(
+            "must be a PostgreSQL major version the agent runs: {}",
+            supported
+                .iter()
+                .map(i32::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
     }
 }
 
@@ -187,7 +199,7 @@ pub fn validate(args: &ClusterArgs) -> Result<ValidatedCluster, Error> {
     check(
         "--storage-size",
         &args.storage_size,
-        validate::positive_quantity(&args.storage_size).map(drop),
+        validate::storage_size(&args.storage_size).map(drop),
     );
     if let Some(class) = &args.storage_class {
         check("--storage-class", class, validate::dns_subdomain(class));
@@ -212,7 +224,7 @@ pub fn validate(args: &ClusterArgs) -> Result<ValidatedCluster, Error> {
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
     }
-    Ok(ValidatedCluster {
+    let v = ValidatedCluster {
         name,
         pg_version: pg_version.unwrap_or_default(),
         replicas: replicas.unwrap_or_default(),
@@ -225,7 +237,10 @@ pub fn validate(args: &ClusterArgs) -> Result<ValidatedCluster, Error> {
         databases: args.databases.clone(),
         backups: !args.no_backups,
         timeout: timeout.unwrap_or_default(),
-    })
+    };
+    // Then the agent's own rules, so nothing is sent that it would refuse.
+    agent_rules(&build(&v)).map_err(Error::Invalid)?;
+    Ok(v)
 }
 
 #[cfg(test)]

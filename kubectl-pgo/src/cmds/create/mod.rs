@@ -3,6 +3,7 @@
 //! terminal, the `wizard` asks for each value first.
 
 mod args;
+mod check;
 mod manifest;
 mod wizard;
 
@@ -27,8 +28,9 @@ pub const LONG_ABOUT: &str = "Create a PostgresCluster.\n\n\
 With NAME, every value comes from flags (defaults: Postgres 15, one instance in set `instance1`, \
 1Gi of storage, a pgBackRest repository `repo1` of the same size). Without NAME, or with \
 --interactive, a wizard asks for each value on the terminal, shows a summary and asks before \
-creating. Inputs are checked before anything is sent.\n\n\
-Examples:\n  kubectl pgo create cluster hippo\n  \
+creating. Inputs are checked with the agent's own rules before anything is sent.";
+
+pub const EXAMPLES: &str = "Examples:\n  kubectl pgo create cluster hippo\n  \
 kubectl pgo create cluster hippo --replicas 2 --storage-size 10Gi --user app --database app --wait\n  \
 kubectl pgo create cluster hippo --dry-run -o yaml\n  kubectl pgo create";
 
@@ -136,7 +138,7 @@ pub async fn run(
         .or_else(|| global.namespace.clone());
     let validated = match from_flags {
         Some(v) => v,
-        None => match wizard::run(&args, namespace.as_deref())? {
+        None => match wizard_or_ctrl_c(&args, namespace.clone()).await? {
             Some(v) => v,
             None => return Err(Error::Cancelled),
         },
@@ -144,7 +146,7 @@ pub async fn run(
     let manifest = build(&validated);
     let Some(ctx) = ctx else {
         return Ok(Outcome {
-            cluster: manifest,
+            cluster: dry_run_manifest(manifest, global.namespace.as_deref()),
             namespace,
             dry_run: true,
             ready: false,
@@ -162,6 +164,39 @@ pub async fn run(
         dry_run: false,
         ready,
     })
+}
+
+/// The wizard on a blocking thread: Ctrl-C makes dialoguer raise SIGINT, which would end the
+/// process with the cursor hidden; caught here, the cursor is shown and nothing is created.
+async fn wizard_or_ctrl_c(
+    args: &ClusterArgs,
+    namespace: Option<String>,
+) -> Result<Option<args::ValidatedCluster>, Error> {
+    let args = args.clone();
+    let task = tokio::task::spawn_blocking(move || wizard::run(&args, namespace.as_deref()));
+    tokio::select! {
+        done = task => {
+            // The SIGINT handler stays installed: Ctrl-C while creating or waiting still ends us.
+            tokio::spawn(async {
+                if tokio::signal::ctrl_c().await.is_ok() {
+                    std::process::exit(130);
+                }
+            });
+            done.map_err(|e| Error::Prompt(e.to_string()))?
+        }
+        _ = tokio::signal::ctrl_c() => {
+            let _ = console::Term::stderr().show_cursor();
+            eprintln!();
+            Err(Error::Cancelled)
+        }
+    }
+}
+
+/// A dry run prints what `kubectl apply -f` should create: in the namespace -n named, if any
+/// (else kubectl's own default applies, as for any manifest).
+fn dry_run_manifest(mut pc: PostgresCluster, namespace: Option<&str>) -> PostgresCluster {
+    pc.metadata.namespace = namespace.map(String::from);
+    pc
 }
 
 /// Create with server-side apply, so `kubectl-pgo` owns what it set; refuse to touch an
@@ -263,6 +298,18 @@ async fn wait_ready(ctx: &Ctx, name: &str, timeout: Duration) -> Result<(), Erro
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dry_run_carries_the_namespace_given() {
+        let pc = build(&validate(&ClusterArgs::named("hippo")).unwrap());
+        let yaml = object(
+            &dry_run_manifest(pc.clone(), Some("team-a")),
+            OutputFormat::Yaml,
+        );
+        assert!(yaml.contains("  namespace: team-a\n"), "{yaml}");
+        let yaml = object(&dry_run_manifest(pc, None), OutputFormat::Yaml);
+        assert!(!yaml.contains("namespace"), "{yaml}");
+    }
 
     #[test]
     fn ready_state_reads_the_ready_condition() {

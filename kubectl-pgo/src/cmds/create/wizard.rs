@@ -2,9 +2,10 @@
 //! same checks as the flags, then a summary and a confirmation. Prompts go to stderr.
 
 use dialoguer::theme::ColorfulTheme;
-use dialoguer::{Confirm, Input};
+use dialoguer::{Confirm, Input, Select};
+use pgo_api::validate::SUPPORTED_POSTGRES_VERSIONS;
 
-use super::args::{check_version, validate, ClusterArgs, ValidatedCluster};
+use super::args::{validate, ClusterArgs, ValidatedCluster};
 use super::Error;
 use crate::common::cluster::{check_name, check_replicas};
 use crate::validate;
@@ -55,9 +56,50 @@ fn read(
         .map_err(|e| Error::Prompt(e.to_string()))
 }
 
+/// dialoguer hides the cursor while a choice is open and does not show it again when the
+/// prompt fails; this does, on every way out of the wizard.
+struct ShowCursor;
+
+impl Drop for ShowCursor {
+    fn drop(&mut self) {
+        let _ = console::Term::stderr().show_cursor();
+    }
+}
+
+/// The wizard's answers, before they become flags.
+#[derive(Debug, Clone, Default)]
+pub struct Answers {
+    pub name: String,
+    pub pg_version: i32,
+    pub replicas: String,
+    pub storage_size: String,
+    pub storage_class: Option<String>,
+    pub user: Option<String>,
+    pub database: Option<String>,
+    pub backups: bool,
+}
+
+/// The flags the answers stand for: the wizard creates what `create cluster` with them would.
+pub fn to_args(args: &ClusterArgs, a: Answers) -> ClusterArgs {
+    ClusterArgs {
+        name: Some(a.name),
+        pg_version: a.pg_version.to_string(),
+        replicas: a.replicas,
+        storage_size: a.storage_size,
+        storage_class: a.storage_class,
+        users: a.user.into_iter().collect(),
+        databases: a.database.into_iter().collect(),
+        no_backups: !a.backups,
+        backups: a.backups,
+        ..args.clone()
+    }
+}
+
 /// Ask every question with `args` as defaults. `None` when the user declines at the end.
 pub fn run(args: &ClusterArgs, namespace: Option<&str>) -> Result<Option<ValidatedCluster>, Error> {
+    let _cursor = ShowCursor;
     let theme = ColorfulTheme::default();
+    let prompt_err = |e: dialoguer::Error| Error::Prompt(e.to_string());
     eprintln!("Create a PostgresCluster. Press Enter to take the default in brackets.");
     let name = ask(
         &theme,
@@ -65,14 +107,27 @@ pub fn run(args: &ClusterArgs, namespace: Option<&str>) -> Result<Option<Validat
         args.name.as_deref().unwrap_or(""),
         check_name,
     )?;
-    let pg_version = ask(&theme, "PostgreSQL major version", &args.pg_version, |v| {
-        check_version(v).map(drop)
-    })?;
+    // Only the versions the agent has images for.
+    let versions: Vec<String> = SUPPORTED_POSTGRES_VERSIONS
+        .iter()
+        .map(i32::to_string)
+        .collect();
+    let chosen = Select::with_theme(&theme)
+        .with_prompt("PostgreSQL major version")
+        .items(&versions)
+        .default(
+            versions
+                .iter()
+                .position(|v| *v == args.pg_version)
+                .unwrap_or(0),
+        )
+        .interact()
+        .map_err(prompt_err)?;
     let replicas = ask(&theme, "Number of instances", &args.replicas, |v| {
         check_replicas(v).map(drop)
     })?;
     let storage_size = ask(&theme, "Storage size", &args.storage_size, |v| {
-        validate::positive_quantity(v).map(drop)
+        validate::storage_size(v).map(drop)
     })?;
     let storage_class = ask_optional(
         &theme,
@@ -82,7 +137,7 @@ pub fn run(args: &ClusterArgs, namespace: Option<&str>) -> Result<Option<Validat
     )?;
     let user = ask_optional(
         &theme,
-        "Postgres user (empty for one named after the cluster)",
+        "Postgres user (empty for one named after the cluster, with its own database)",
         args.users.first().map(String::as_str),
         |v| validate::dns_label(v, 63),
     )?;
@@ -100,28 +155,26 @@ pub fn run(args: &ClusterArgs, namespace: Option<&str>) -> Result<Option<Validat
         .with_prompt("Back up with pgBackRest to a volume (repo1)?")
         .default(!args.no_backups)
         .interact()
-        .map_err(|e| Error::Prompt(e.to_string()))?;
+        .map_err(prompt_err)?;
 
-    let answers = ClusterArgs {
-        name: Some(name),
-        pg_version,
+    let answers = Answers {
+        name,
+        pg_version: SUPPORTED_POSTGRES_VERSIONS[chosen],
         replicas,
         storage_size,
         storage_class,
-        users: user.into_iter().collect(),
-        databases: database.into_iter().collect(),
-        no_backups: !backups,
+        user,
+        database,
         backups,
-        ..args.clone()
     };
-    let validated = validate(&answers)?;
+    let validated = validate(&to_args(args, answers))?;
     eprintln!("\n{}", summary(&validated, namespace));
     let verb = if args.dry_run { "Print" } else { "Create" };
     let ok = Confirm::with_theme(&theme)
         .with_prompt(format!("{verb} this PostgresCluster?"))
         .default(true)
         .interact()
-        .map_err(|e| Error::Prompt(e.to_string()))?;
+        .map_err(prompt_err)?;
     Ok(ok.then_some(validated))
 }
 
@@ -146,20 +199,26 @@ pub fn summary(v: &ValidatedCluster, namespace: Option<&str>) -> String {
                 v.storage_class.as_deref().unwrap_or("default StorageClass")
             ),
         ),
+        // As PGO: without users, one user and one database, both named after the cluster;
+        // with users, exactly the databases given (none if none).
         (
             "Users",
             if v.users.is_empty() {
-                format!("{} (default)", v.name)
+                format!("{} (the default user)", v.name)
             } else {
                 v.users.join(", ")
             },
         ),
         (
             "Databases",
-            if v.databases.is_empty() {
-                "-".into()
-            } else {
-                v.databases.join(", ")
+            match (v.users.is_empty(), v.databases.is_empty()) {
+                (true, _) => format!("{} (owned by user {})", v.name, v.name),
+                (false, true) => "none".into(),
+                (false, false) => format!(
+                    "{} (owned by {})",
+                    v.databases.join(", "),
+                    v.users.join(", ")
+                ),
             },
         ),
         (
@@ -205,6 +264,65 @@ mod tests {
         assert!(
             s.contains("Backups    pgBackRest repo1 on a 1Gi volume"),
             "{s}"
+        );
+        assert!(s.contains("Databases  appdb (owned by app)"), "{s}");
+    }
+
+    #[test]
+    fn summary_says_what_pgo_creates_without_users() {
+        let s = summary(&validate(&ClusterArgs::named("hippo")).unwrap(), None);
+        assert!(s.contains("Users      hippo (the default user)"), "{s}");
+        assert!(s.contains("Databases  hippo (owned by user hippo)"), "{s}");
+        let v = validate(&ClusterArgs {
+            users: vec!["app".into()],
+            ..ClusterArgs::named("hippo")
+        })
+        .unwrap();
+        assert!(summary(&v, None).contains("Databases  none"));
+    }
+
+    /// The wizard's manifest is the one `create cluster` builds from the same values as flags.
+    #[test]
+    fn answers_build_the_manifest_of_the_equivalent_flags() {
+        use super::super::manifest::build;
+        let answers = Answers {
+            name: "wizard-pg".into(),
+            pg_version: 15,
+            replicas: "2".into(),
+            storage_size: "2Gi".into(),
+            storage_class: Some("ssd".into()),
+            user: Some("app".into()),
+            database: Some("appdb".into()),
+            backups: false,
+        };
+        let from_wizard = build(&validate(&to_args(&ClusterArgs::default(), answers)).unwrap());
+        // kubectl pgo create cluster wizard-pg --replicas 2 --storage-size 2Gi --storage-class ssd
+        //   --user app --database appdb --no-backups
+        let cli = <crate::cli::Cli as clap::Parser>::try_parse_from([
+            "kubectl-pgo",
+            "create",
+            "cluster",
+            "wizard-pg",
+            "--replicas",
+            "2",
+            "--storage-size",
+            "2Gi",
+            "--storage-class",
+            "ssd",
+            "--user",
+            "app",
+            "--database",
+            "appdb",
+            "--no-backups",
+        ])
+        .unwrap();
+        let crate::cli::Command::Create(args) = cli.command else {
+            panic!("not create")
+        };
+        let from_flags = build(&validate(&args.into_cluster_args()).unwrap());
+        assert_eq!(
+            serde_json::to_value(&from_wizard).unwrap(),
+            serde_json::to_value(&from_flags).unwrap()
         );
     }
 }

@@ -35,8 +35,9 @@ and the pods, and the cluster's conditions. Patroni's view comes from its record
 `patronictl list` reads), else from `patronictl list` run in the primary; when neither answers, \
 it shows what the cluster status says.\n\
 `show ha NAME` is Patroni's view only. `show user USER -c NAME` prints a user's connection \
-info (secrets masked unless --show-connection-info). `show backup NAME` lists pgBackRest backups.\n\n\
-Examples:\n  kubectl pgo show hippo\n  kubectl pgo show ha hippo\n  \
+info (secrets masked unless --show-connection-info). `show backup NAME` lists pgBackRest backups.";
+
+pub const EXAMPLES: &str = "Examples:\n  kubectl pgo show hippo\n  kubectl pgo show ha hippo\n  \
 kubectl pgo show user app -c hippo --show-connection-info\n  kubectl pgo show backup hippo -o json";
 
 /// How long a command inside a pod may take.
@@ -55,17 +56,25 @@ pub struct Args {
 #[derive(Subcommand, Debug)]
 pub enum What {
     /// Instances and conditions of a cluster (the same as `show NAME`).
-    #[command(visible_alias = "postgrescluster")]
+    #[command(
+        visible_alias = "postgrescluster",
+        after_help = "Examples:\n  kubectl pgo show cluster hippo\n  kubectl pgo show cluster hippo -o yaml"
+    )]
     Cluster {
         /// The cluster.
         name: String,
     },
     /// Patroni's view of the cluster: members, role, state, timeline, lag.
+    #[command(
+        after_help = "Examples:\n  kubectl pgo show ha hippo\n  kubectl pgo show ha hippo -o json"
+    )]
     Ha {
         /// The cluster.
         name: String,
     },
     /// Connection info of a Postgres user, from Secret <cluster>-pguser-<user>.
+    #[command(after_help = "Examples:\n  kubectl pgo show user hippo -c hippo\n  \
+        kubectl pgo show user app -c hippo --show-connection-info")]
     User {
         /// The user.
         user: String,
@@ -77,6 +86,9 @@ pub enum What {
         show_connection_info: bool,
     },
     /// pgBackRest backups of a cluster (`pgbackrest info`).
+    #[command(
+        after_help = "Examples:\n  kubectl pgo show backup hippo\n  kubectl pgo show backup hippo -o json"
+    )]
     Backup {
         /// The cluster.
         name: String,
