@@ -28,6 +28,10 @@ host_tools() {
     command -v psql >/dev/null || missing+=(postgresql-client)
     command -v jq >/dev/null || missing+=(jq)
     command -v tmux >/dev/null || missing+=(tmux)
+    # The completion tests drive the real shells.
+    command -v zsh >/dev/null || missing+=(zsh)
+    command -v fish >/dev/null || missing+=(fish)
+    [[ -f /usr/share/bash-completion/bash_completion ]] || missing+=(bash-completion)
     ((${#missing[@]} == 0)) && return 0
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }

@@ -173,22 +173,34 @@ async fn wizard_or_ctrl_c(
     namespace: Option<String>,
 ) -> Result<Option<args::ValidatedCluster>, Error> {
     let args = args.clone();
+    let mut ctrl_c = Box::pin(tokio::signal::ctrl_c());
     let task = tokio::task::spawn_blocking(move || wizard::run(&args, namespace.as_deref()));
+    let cancelled = || {
+        let _ = console::Term::stderr().show_cursor();
+        eprintln!();
+        Err(Error::Cancelled)
+    };
     tokio::select! {
         done = task => {
+            let done = done.map_err(|e| Error::Prompt(e.to_string()))?;
+            // Ctrl-C interrupts the prompt's read, which may end the prompt before the signal
+            // is seen here: give it a moment.
+            if done.is_err()
+                && tokio::time::timeout(std::time::Duration::from_millis(300), &mut ctrl_c)
+                    .await
+                    .is_ok()
+            {
+                return cancelled();
+            }
             // The SIGINT handler stays installed: Ctrl-C while creating or waiting still ends us.
             tokio::spawn(async {
                 if tokio::signal::ctrl_c().await.is_ok() {
                     std::process::exit(130);
                 }
             });
-            done.map_err(|e| Error::Prompt(e.to_string()))?
+            done
         }
-        _ = tokio::signal::ctrl_c() => {
-            let _ = console::Term::stderr().show_cursor();
-            eprintln!();
-            Err(Error::Cancelled)
-        }
+        _ = &mut ctrl_c => cancelled(),
     }
 }
 
