@@ -6,7 +6,6 @@ use k8s_openapi::api::core::v1::Pod;
 use kube::api::{AttachParams, ListParams};
 use kube::{Api, ResourceExt};
 use pgo_api::names::{labels, CONTAINER_DATABASE};
-use tokio::io::AsyncReadExt;
 
 use crate::client::{ApiError, Ctx};
 
@@ -95,34 +94,18 @@ async fn run_inner(ctx: &Ctx, pod: &str, command: &[&str]) -> Result<String, Exe
         .container(CONTAINER_DATABASE)
         .stdout(true)
         .stderr(true);
-    let mut attached = pods
+    let attached = pods
         .exec(pod, command.iter().copied(), &params)
         .await
         .map_err(|e| ExecError::Exec {
             pod: pod.into(),
             detail: crate::client::error_chain(&e),
         })?;
-    let mut stdout = String::new();
-    let mut stderr = String::new();
-    let out = attached.stdout();
-    let err = attached.stderr();
-    let status = attached.take_status();
-    let read_out = async {
-        if let Some(mut s) = out {
-            let _ = s.read_to_string(&mut stdout).await;
-        }
-    };
-    let read_err = async {
-        if let Some(mut s) = err {
-            let _ = s.read_to_string(&mut stderr).await;
-        }
-    };
-    tokio::join!(read_out, read_err);
-    let status = match status {
-        Some(s) => s.await,
-        None => None,
-    };
-    let _ = attached.join().await;
+    let pgo_kube::Output {
+        stdout,
+        stderr,
+        status,
+    } = pgo_kube::collect(attached).await;
     match status {
         Some(s) if s.status.as_deref() == Some("Failure") => Err(ExecError::Failed {
             pod: pod.into(),

@@ -9,7 +9,6 @@ use kube::api::AttachParams;
 use kube::{Api, Client};
 use pgo_api::names::CONTAINER_DATABASE;
 use std::time::Duration;
-use tokio::io::AsyncReadExt;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -71,7 +70,7 @@ pub async fn run_in(
         .stdout(true)
         .stderr(true);
     let fut = async {
-        let mut attached = api
+        let attached = api
             .exec(pod, cmd, &params)
             .await
             .map_err(|source| Error::Exec {
@@ -79,30 +78,9 @@ pub async fn run_in(
                 pod: pod.into(),
                 source,
             })?;
-        let mut stdout = String::new();
-        let mut stderr = String::new();
-        let out = attached.stdout();
-        let err = attached.stderr();
-        let status = attached.take_status();
-        let read_out = async {
-            if let Some(mut o) = out {
-                let _ = o.read_to_string(&mut stdout).await;
-            }
-        };
-        let read_err = async {
-            if let Some(mut e) = err {
-                let _ = e.read_to_string(&mut stderr).await;
-            }
-        };
-        tokio::join!(read_out, read_err);
-        let status = match status {
-            Some(s) => s.await,
-            None => None,
-        };
-        let _ = attached.join().await;
-        let ok = status
-            .as_ref()
-            .is_none_or(|s| s.status.as_deref() == Some("Success"));
+        let output = pgo_kube::collect(attached).await;
+        let ok = output.succeeded();
+        let (stdout, stderr, status) = (output.stdout, output.stderr, output.status);
         if ok {
             Ok(stdout)
         } else {
