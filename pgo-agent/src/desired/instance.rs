@@ -566,6 +566,16 @@ mod tests {
         );
     }
 
+    /// The pod of the first instance of the first set.
+    fn first_pod(v: &ValidatedCluster) -> PodSpec {
+        pod_spec(stateful_set(
+            v,
+            &v.instance_sets[0],
+            "hippo-instance1-abcd",
+            "h",
+        ))
+    }
+
     fn pod_spec(sts: StatefulSet) -> PodSpec {
         sts.spec.unwrap().template.spec.unwrap()
     }
@@ -639,12 +649,7 @@ mod tests {
     #[test]
     fn wal_volume_is_mounted_only_with_a_wal_claim_spec() {
         let mut v = validated(HIPPO);
-        let pod = pod_spec(stateful_set(
-            &v,
-            &v.instance_sets[0],
-            "hippo-instance1-abcd",
-            "h",
-        ));
+        let pod = first_pod(&v);
         let wal = pod
             .volumes
             .as_ref()
@@ -707,12 +712,7 @@ mod tests {
     #[test]
     fn probes_ask_patroni_for_readiness_and_liveness() {
         let v = validated(HIPPO);
-        let pod = pod_spec(stateful_set(
-            &v,
-            &v.instance_sets[0],
-            "hippo-instance1-abcd",
-            "h",
-        ));
+        let pod = first_pod(&v);
         let c = &pod.containers[0];
         let get = |p: &Option<Probe>| p.as_ref().unwrap().http_get.clone().unwrap();
         let ready = get(&c.readiness_probe);
@@ -734,12 +734,7 @@ mod tests {
     #[test]
     fn every_container_drops_all_capabilities_and_cannot_escalate() {
         let v = validated(crate::desired::pgbackrest::tests::HIPPO_BACKUPS);
-        let pod = pod_spec(stateful_set(
-            &v,
-            &v.instance_sets[0],
-            "hippo-instance1-abcd",
-            "h",
-        ));
+        let pod = first_pod(&v);
         assert_eq!(
             pod.containers.len(),
             2,
@@ -797,12 +792,7 @@ metadata: {labels: {team: zoo}, annotations: {note: hi}}
     #[test]
     fn instances_of_a_set_are_spread_over_nodes_unless_disabled() {
         let mut v = validated(HIPPO);
-        let pod = pod_spec(stateful_set(
-            &v,
-            &v.instance_sets[0],
-            "hippo-instance1-abcd",
-            "h",
-        ));
+        let pod = first_pod(&v);
         let terms = pod
             .affinity
             .unwrap()
@@ -818,12 +808,7 @@ metadata: {labels: {team: zoo}, annotations: {note: hi}}
         assert_eq!(sel[labels::INSTANCE_SET], "instance1");
 
         v.default_pod_scheduling = false;
-        let pod = pod_spec(stateful_set(
-            &v,
-            &v.instance_sets[0],
-            "hippo-instance1-abcd",
-            "h",
-        ));
+        let pod = first_pod(&v);
         assert!(pod.affinity.is_none());
     }
 
