@@ -67,6 +67,8 @@ pub struct Material {
     /// pgBackRest's TLS server and client certificate, when backups or a clone are configured.
     pub pgbackrest: Option<CertKey>,
     pub passwords: BTreeMap<String, Password>,
+    /// The password of Patroni's REST API, for unsafe requests.
+    pub patroni_api: String,
 }
 
 pub const ROOT_CERT_KEY: &str = "root.crt";
@@ -293,12 +295,19 @@ pub fn ensure(v: &ValidatedCluster, existing: &Existing) -> Result<Material, Err
             )
         })
         .collect();
+    let patroni_api = existing
+        .patroni_api
+        .as_ref()
+        .and_then(|s| get(s, "password"))
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| generate_password(true));
     Ok(Material {
         root_ca,
         server,
         replication,
         pgbackrest,
         passwords,
+        patroni_api,
     })
 }
 

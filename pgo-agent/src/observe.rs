@@ -50,6 +50,7 @@ pub struct Existing {
     pub server: Option<Secret>,
     pub replication: Option<Secret>,
     pub pgbackrest: Option<Secret>,
+    pub patroni_api: Option<Secret>,
     /// By user name.
     pub users: BTreeMap<String, Secret>,
 }
@@ -259,6 +260,10 @@ impl ReadState {
                 .get(&names::replication_cert_secret(cluster))
                 .cloned(),
             pgbackrest: self.secrets.get(&names::pgbackrest(cluster)).cloned(),
+            patroni_api: self
+                .secrets
+                .get(&names::patroni_api_secret(cluster))
+                .cloned(),
             users,
         }
     }

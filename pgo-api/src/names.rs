@@ -159,6 +159,13 @@ pub fn pgbackrest_config(cluster: &str) -> String {
 pub fn pgbackrest(cluster: &str) -> String {
     format!("{cluster}-pgbackrest")
 }
+/// The Secret with the password that Patroni's REST API asks for unsafe requests (switchover,
+/// restart, configuration changes).
+pub fn patroni_api_secret(cluster: &str) -> String {
+    format!("{cluster}-patroni-api")
+}
+/// The user name of Patroni's REST API.
+pub const PATRONI_API_USER: &str = "patroni";
 pub fn restore_job(cluster: &str) -> String {
     format!("{cluster}-pgbackrest-restore")
 }

@@ -153,9 +153,33 @@ test_a_resources_change_rolls_one_instance_at_a_time() {
         fail "no Event for the second step"
 }
 
+test_patroni_api_refuses_unauthenticated_changes() {
+    CLUSTER=rolling
+    wait_until 120 "cluster Ready" is_ready
+    local ip work_mem code
+    ip=$(kc get pod "$(primary_pod)" -o jsonpath='{.status.podIP}')
+    work_mem=$(psql_primary "show work_mem")
+    # What anyone on the pod network could try: plain HTTP, then HTTPS without credentials.
+    if curl -s -m 5 -X PATCH "http://$ip:8008/config" -d '{"postgresql":{"parameters":{"work_mem":"77MB"}}}' | grep -q work_mem; then
+        fail "plain HTTP changed the configuration"
+    fi
+    code=$(curl -sk -m 5 -o /dev/null -w '%{http_code}' -X PATCH "https://$ip:8008/config" -d '{"postgresql":{"parameters":{"work_mem":"77MB"}}}')
+    expect_eq "unauthenticated PATCH over HTTPS" "$code" 401
+    code=$(curl -sk -m 5 -o /dev/null -w '%{http_code}' -X POST "https://$ip:8008/switchover" -d '{"leader":"x"}')
+    expect_eq "unauthenticated switchover" "$code" 401
+    # Reads (probes, Patroni's own health checks) stay open.
+    expect_eq "GET /patroni" "$(curl -sk -m 5 -o /dev/null -w '%{http_code}' "https://$ip:8008/patroni")" 200
+    sleep 2
+    expect_eq "work_mem unchanged" "$(psql_primary "show work_mem")" "$work_mem"
+    # The password is in a Secret, never in the pod spec.
+    ! kc get pod "$(primary_pod)" -o yaml | grep -q "$(kc get secret rolling-patroni-api -o jsonpath='{.data.password}' | base64 -d)" ||
+        fail "the Patroni API password is in the pod spec"
+}
+
 kubectl create namespace "$NS" >/dev/null 2>&1 || true
 run_test "renaming the only instance set keeps every row" test_renaming_the_only_instance_set_keeps_every_row
 run_test "a scale-down while shut down keeps every volume" test_scale_down_while_shut_down_keeps_every_instances_volume
 run_test "a resources change rolls one instance at a time" test_a_resources_change_rolls_one_instance_at_a_time
+run_test "Patroni's API refuses unauthenticated changes" test_patroni_api_refuses_unauthenticated_changes
 kubectl delete namespace "$NS" --wait=false >/dev/null 2>&1
 summary "safety e2e"

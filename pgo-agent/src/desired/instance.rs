@@ -8,7 +8,7 @@ use k8s_openapi::api::core::v1::{
     Affinity, ConfigMapVolumeSource, Container, ContainerPort, EmptyDirVolumeSource, EnvVar,
     EnvVarSource, HTTPGetAction, ObjectFieldSelector, PersistentVolumeClaim,
     PersistentVolumeClaimVolumeSource, PodAffinityTerm, PodAntiAffinity, PodSecurityContext,
-    PodSpec, PodTemplateSpec, Probe, SecretVolumeSource, Volume, VolumeMount,
+    PodSpec, PodTemplateSpec, Probe, SecretKeySelector, SecretVolumeSource, Volume, VolumeMount,
     WeightedPodAffinityTerm,
 };
 use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
@@ -178,11 +178,28 @@ pub(super) fn secret_volume(name: &str, secret: &str) -> Volume {
     }
 }
 
+/// A variable from a Secret: secrets never appear in the pod spec or in argv.
+fn secret_env(name: &str, secret: &str, key: &str) -> EnvVar {
+    EnvVar {
+        name: name.into(),
+        value_from: Some(EnvVarSource {
+            secret_key_ref: Some(SecretKeySelector {
+                name: secret.into(),
+                key: key.into(),
+                optional: Some(false),
+            }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
 fn http_probe(path: &str, port: i32, period: i32, failures: i32) -> Probe {
     Probe {
         http_get: Some(HTTPGetAction {
             path: Some(path.into()),
             port: IntOrString::Int(port),
+            scheme: Some("HTTPS".into()),
             ..Default::default()
         }),
         period_seconds: Some(period),
@@ -331,6 +348,16 @@ pub fn stateful_set(
             format!("$(PATRONI_KUBERNETES_POD_IP):{}", v.patroni_port),
         ),
         env("PATRONICTL_CONFIG_FILE", &config_file),
+        secret_env(
+            "PATRONI_RESTAPI_USERNAME",
+            &names::patroni_api_secret(&v.name),
+            "username",
+        ),
+        secret_env(
+            "PATRONI_RESTAPI_PASSWORD",
+            &names::patroni_api_secret(&v.name),
+            "password",
+        ),
         env("PGDATA", data_directory(v.postgres_version)),
         env("PGHOST", SOCKET_DIR),
         env("PGPORT", v.port.to_string()),

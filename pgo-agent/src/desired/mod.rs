@@ -135,6 +135,7 @@ pub fn build(
     desired.role_bindings.push(rbac::role_binding(v));
     desired.secrets.extend(secret::tls_secrets(v, material));
     desired.secrets.extend(secret::user_secrets(v, material));
+    desired.secrets.push(secret::patroni_api(v, material));
 
     if let Some(b) = &v.backups {
         let all: Vec<String> = plan.values().flatten().cloned().collect();

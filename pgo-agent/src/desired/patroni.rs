@@ -165,9 +165,17 @@ pub fn set_yaml(v: &ValidatedCluster, set: &InstanceSet) -> String {
             "use_endpoints": true,
             "ports": [{"name": "postgres", "port": v.port}],
         },
+        // TLS with the server certificate; unsafe requests (PATCH, POST, PUT, DELETE) need the
+        // password, which Patroni reads from PATRONI_RESTAPI_USERNAME/PASSWORD. Probes and
+        // GETs stay open, as Patroni's own health checks of other members need.
         "restapi": {
             "listen": format!("0.0.0.0:{}", v.patroni_port),
+            "certfile": format!("{TLS_COPY}/tls.crt"),
+            "keyfile": format!("{TLS_COPY}/tls.key"),
         },
+        // patronictl and member-to-member requests: TLS, not verified (members are addressed
+        // by pod IP, which the certificate does not name).
+        "ctl": {"insecure": true},
         "bootstrap": {
             "dcs": dcs_config(v),
             "method": "initdb",

@@ -79,6 +79,19 @@ pub fn tls_secrets(v: &ValidatedCluster, m: &Material) -> Vec<Secret> {
     out
 }
 
+/// The credentials Patroni's REST API asks for unsafe requests.
+pub fn patroni_api(v: &ValidatedCluster, m: &Material) -> Secret {
+    Secret {
+        metadata: meta(v, names::patroni_api_secret(&v.name), &[]),
+        data: Some(data(&[
+            ("username", names::PATRONI_API_USER),
+            ("password", &m.patroni_api),
+        ])),
+        type_: Some("Opaque".into()),
+        ..Default::default()
+    }
+}
+
 /// Percent-encodes a URI userinfo or path part.
 fn uri_escape(s: &str) -> String {
     let mut out = String::new();
@@ -165,6 +178,26 @@ pub fn user_secrets(v: &ValidatedCluster, m: &Material) -> Vec<Secret> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn patroni_api_password_comes_from_the_material_and_is_kept() {
+        let v = crate::desired::tests::validated(crate::desired::tests::HIPPO);
+        let m = crate::desired::tests::material(&v);
+        let s = patroni_api(&v, &m);
+        let d = s.data.unwrap();
+        assert_eq!(d["username"].0, b"patroni");
+        assert_eq!(d["password"].0, m.patroni_api.as_bytes());
+        let existing = crate::observe::Existing {
+            patroni_api: Some(Secret {
+                data: Some(d),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let again = crate::credentials::ensure(&v, &existing).unwrap();
+        assert_eq!(again.patroni_api, m.patroni_api);
+    }
+
     use crate::desired::tests::{material, validated, HIPPO};
 
     #[test]
