@@ -169,7 +169,7 @@ pub async fn switchover(
     let script = format!(
         r#"if [ -n "$1" ]; then exec patronictl {verb} --force --candidate "$1"; else exec patronictl {verb} --force; fi"#
     );
-    run(
+    let out = run(
         client,
         namespace,
         pod,
@@ -177,7 +177,16 @@ pub async fn switchover(
         &script,
         candidate.unwrap_or(""),
     )
-    .await
+    .await?;
+    // patronictl exits 0 when the switchover failed, too; its words tell.
+    if out.contains("failed") || out.contains("Could not switchover") {
+        return Err(Error::Failed {
+            what: "patronictl switchover",
+            pod: pod.into(),
+            stderr: out.lines().last().unwrap_or_default().trim().to_string(),
+        });
+    }
+    Ok(out)
 }
 
 /// `pgo-agent exec`: runs a command in a container of a pod of this namespace, copies its

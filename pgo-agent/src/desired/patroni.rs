@@ -173,9 +173,11 @@ pub fn set_yaml(v: &ValidatedCluster, set: &InstanceSet) -> String {
             "certfile": format!("{TLS_COPY}/tls.crt"),
             "keyfile": format!("{TLS_COPY}/tls.key"),
         },
-        // patronictl and member-to-member requests: TLS, not verified (members are addressed
-        // by pod IP, which the certificate does not name).
-        "ctl": {"insecure": true},
+        // patronictl and member-to-member requests: TLS verified against the cluster's CA, but
+        // not the host name (members are addressed by pod IP, which the certificate does not
+        // name). Patroni presents restapi.certfile as its client certificate, which makes it
+        // verify the server even when insecure: hence the CA.
+        "ctl": {"insecure": true, "cacert": format!("{TLS_COPY}/ca.crt")},
         "bootstrap": {
             "dcs": dcs_config(v),
             "method": "initdb",
