@@ -28,11 +28,12 @@ run_phase() {
 }
 
 host_tools() {
-    ensure_tools psql:postgresql-client jq:jq tmux:tmux
+    ensure_tools psql:postgresql-client jq:jq tmux:tmux shellcheck:shellcheck
 }
 
 run_phase "host tools" host_tools
 run_phase "cargo fmt" cargo fmt --all -- --check
+run_phase "shellcheck" tests/lib/shellcheck.sh
 run_phase "cargo clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings
 run_phase "unit tests" cargo test --workspace --quiet
 if run_phase "test bed up" tests/bed/bed up; then
