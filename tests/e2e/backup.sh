@@ -40,7 +40,7 @@ pitr_rows() {
 
 # restore_to T: a point-in-time restore to T through kubectl pgo; waits until it finished.
 restore_to() {
-    "$PGO" -n "$NS" restore "$CLUSTER" --repoName repo1 --options=--type=time "--options=--target=$1" --yes
+    "$PGO" -n "$NS" restore "$CLUSTER" --repoName repo1 --options=--type=time "--options=--target=\"$1\"" --yes
     local id
     id=$(annotation pgbackrest-restore)
     wait_until 300 "restore $id finished" restore_done "$id"
@@ -90,7 +90,7 @@ test_point_in_time_restore_brings_back_exactly_the_rows_before_t() {
 
     # A bad target is refused before anything stops.
     pods_before=$(kc get pod -l "$L/cluster=$CLUSTER,$L/data=postgres" -o jsonpath='{.items[*].metadata.uid}')
-    "$PGO" -n "$NS" restore "$CLUSTER" --repoName repo1 --options=--type=time '--options=--target=2001-01-01 00:00:00+00' --yes
+    "$PGO" -n "$NS" restore "$CLUSTER" --repoName repo1 --options=--type=time '--options=--target="2001-01-01 00:00:00+00"' --yes
     wait_until 60 "RestoreRejected event" has_event RestoreRejected
     expect_eq "restore condition" "$(pc '{.status.conditions[?(@.type=="PGBackRestRestoreProgressing")].reason}')" RestoreFailed
     expect_eq "pods untouched" "$(kc get pod -l "$L/cluster=$CLUSTER,$L/data=postgres" -o jsonpath='{.items[*].metadata.uid}')" "$pods_before"
