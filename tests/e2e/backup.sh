@@ -24,7 +24,6 @@ event_reasons() { kc get events.v1.events.k8s.io -o jsonpath='{range .items[*]}{
 has_event() { local r; r=$(event_reasons); grep -qx "$1" <<<"$r"; }
 # archiver_count_above KIND N: pg_stat_archiver's KIND_count (archived, failed) is above N.
 archiver_count_above() { [[ $(sql "SELECT ${1}_count FROM pg_stat_archiver") -gt $2 ]]; }
-primary_moved_from() { local p; p=$(primary_pod); [[ -n $p && $p != "$1" ]]; }
 
 # pitr_rows: adds rows 1001-2000 to pitr around a moment T, and switches WAL; sets the caller's
 # `t` to T and `before` to the rows digest at T.

@@ -138,6 +138,26 @@ test_primary_delete_fails_over_and_status_follows() {
     wait_until 180 "3 ready instances again" ready_count_is 3
 }
 
+test_no_acknowledged_write_is_lost_when_the_primary_is_deleted() {
+    local out old t0 gap
+    out=$(mktemp -d "${E2E_RESULTS:-/tmp}/writer.XXXX")
+    wait_until 60 "2 streaming replicas" streaming_replicas_are 2
+    test_writer_start "$out"
+    sleep 2
+    old=$(primary_pod)
+    t0=$(date +%s.%N)
+    kc delete pod "$old" --wait=false >/dev/null
+    wait_until 60 "a new primary" primary_moved_from "$old"
+    wait_until 60 "10 writes acknowledged after the delete" writer_acked_since "$out" "$t0" 10
+    test_writer_verify "$out"
+    gap=$(jq .longest_gap.seconds "$out/report.json")
+    log "writer: longest gap between acknowledged writes ${gap}s, $(jq .acknowledged "$out/report.json") acknowledged, none lost"
+    echo "$gap" >"${E2E_RESULTS:-/tmp}/writer-gap-seconds"
+    # As found: the tests after this one switch over to a replica, which must stream.
+    wait_until 180 "3 ready instances again" ready_count_is 3
+    wait_until 120 "2 streaming replicas again" streaming_replicas_are 2
+}
+
 test_switchover_through_spec_and_annotation() {
     local current target
     current=$(primary_pod)
@@ -225,6 +245,7 @@ main() {
     run_test "client connects with TLS using only the Secret" test_client_connects_with_tls_using_only_the_secret
     run_test "scale 1 -> 3 streams to two replicas" test_scale_to_three_streams_to_two_replicas
     run_test "primary delete fails over; Service and status follow" test_primary_delete_fails_over_and_status_follows
+    run_test "no acknowledged write is lost when the primary is deleted" test_no_acknowledged_write_is_lost_when_the_primary_is_deleted
     run_test "switchover through spec.patroni.switchover + annotation" test_switchover_through_spec_and_annotation
     run_test "invalid specs get a condition and event; nothing deleted" test_invalid_specs_are_reported_and_nothing_is_deleted
     run_test "scale 3 -> 1 removes instances and claims" test_scale_down_removes_instances_and_their_claims

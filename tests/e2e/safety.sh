@@ -13,34 +13,11 @@ CLUSTER=rename
 primary_instance() { kc get pod -l "$L/cluster=$CLUSTER,$L/role=master" -o jsonpath="{.items[0].metadata.labels.postgres-operator\.crunchydata\.com/instance}" 2>/dev/null; }
 postgres_pods_field() { kc get pod -l "$L/cluster=$CLUSTER,$L/data=postgres" -o jsonpath="$1"; }
 
-# writer_start / writer_stop: insert a sequence number every 0.2 s through the primary
-# Service; writer_stop checks that every acknowledged number is in the table.
-WRITER_DIR=""
-writer_start() {
-    WRITER_DIR=$(mktemp -d /tmp/e2e-writer.XXXX)
-    app_psql "create table if not exists acked (seq int primary key)" >/dev/null
-    (
-        n=0
-        while [[ ! -e $WRITER_DIR/stop ]]; do
-            n=$((n + 1))
-            app_psql "insert into acked values ($n)" >/dev/null 2>&1 && echo "$n" >>"$WRITER_DIR/acked"
-            sleep 0.2
-        done
-    ) &
-    echo $! >"$WRITER_DIR/pid"
-}
-writer_stop() {
-    touch "$WRITER_DIR/stop"
-    wait "$(cat "$WRITER_DIR/pid")" 2>/dev/null || true
-    local acked present missing
-    acked=$(wc -l <"$WRITER_DIR/acked")
-    wait_until 120 "the primary answers" app_psql "select 1"
-    present=$(app_psql "select seq from acked order by seq")
-    missing=$(comm -23 <(sort "$WRITER_DIR/acked") <(sort <<<"$present"))
-    log "writer: $acked acknowledged writes, $(wc -w <<<"$missing") missing"
-    [[ $acked -gt 0 ]] || fail "no write was acknowledged"
-    [[ -z $missing ]] || fail "acknowledged writes lost: $(tr '\n' ' ' <<<"$missing")"
-}
+# start_writing / stop_writing: the write-under-change harness (tests/lib/writer.py): a write
+# every 0.1 s through the primary Service; stop_writing fails the test if an acknowledged write
+# is missing from the table (reading it back for up to 120 s).
+start_writing() { WRITER_DIR=$(mktemp -d "${E2E_RESULTS:-/tmp}/writer.XXXX") && test_writer_start "$WRITER_DIR"; }
+stop_writing() { test_writer_verify "$WRITER_DIR" --timeout 120; }
 
 # cluster_yaml NAME SET REPLICAS: PGO's hippo example named NAME, one instance set SET of
 # REPLICAS instances, no backups.
@@ -80,14 +57,14 @@ test_renaming_the_only_instance_set_keeps_every_row() {
     cluster_with_rows rename a 1
     local old
     old=$(primary_instance)
-    writer_start
+    start_writing
     sleep 1
     # One word in the spec: the set that holds the only copy of the data gets a new name.
     kc patch postgrescluster rename --type=json -p '[{"op":"replace","path":"/spec/instances/0/name","value":"b"}]' >/dev/null
     wait_until 300 "the primary moved to set b" primary_in_set b
     wait_until 120 "the old instance and its volume are removed" instance_gone "$old"
     sleep 1
-    writer_stop
+    stop_writing
     expect_eq "rows after the rename" "$(app_psql "select count(*) from rows")" 1000
     kc get events --field-selector involvedObject.name=rename -o jsonpath='{.items[*].reason}' | grep -q Switchover ||
         fail "no Switchover Event"
@@ -113,7 +90,7 @@ test_a_resources_change_rolls_one_instance_at_a_time() {
     cluster_with_rows rolling a 2
     local before
     before=$(kc get pod -l "$L/cluster=rolling,$L/data=postgres" -o jsonpath='{.items[*].metadata.uid}')
-    writer_start
+    start_writing
     sleep 1
     # The change users make most: resources on the only instance set.
     kc patch postgrescluster rolling --type=json -p '[{"op":"add","path":"/spec/instances/0/resources","value":{"requests":{"cpu":"10m","memory":"64Mi"}}}]' >/dev/null
@@ -124,7 +101,7 @@ test_a_resources_change_rolls_one_instance_at_a_time() {
         (($(date +%s) < deadline)) || fail "the rolling update did not finish in 300 s"
         sleep 0.5
     done
-    writer_stop
+    stop_writing
     expect_eq "fewest ready instances during the roll" "$min" 1
     [[ $(kc get pod -l "$L/cluster=rolling,$L/data=postgres" -o jsonpath='{.items[*].metadata.uid}') != "$before" ]] || fail "no pod was restarted"
     expect_eq "rows after the roll" "$(app_psql "select count(*) from rows")" 1000

@@ -35,6 +35,23 @@ e2e_namespace_done() {
     [[ -n ${E2E_KEEP_NAMESPACE:-} ]] || kubectl delete namespace "$NS" --wait=false >/dev/null 2>&1
 }
 
+# test_writer_start DIR [TABLE]: writer_start (postgrescluster.sh) for one test: whatever happens,
+# the writer is stopped when the test ends (an EXIT trap of the test's subshell).
+# test_writer_verify DIR [ARGS...]: stops it, prints its report; the test fails unless a write
+# was acknowledged and none was lost (ARGS go to writer.py stop, e.g. --timeout 120).
+test_writer_start() {
+    writer_start "$@" || return 1
+    # shellcheck disable=SC2064 # DIR is expanded now: the trap runs after the test returned
+    trap "writer_stop '$1' --timeout 5 --quiet >/dev/null 2>&1" EXIT
+}
+test_writer_verify() {
+    local dir=$1
+    shift
+    trap - EXIT
+    writer_stop "$dir" "$@" >&2 || fail "writer: $(jq -c '{lost, read_back_error}' "$dir/report.json")"
+    (($(jq .acknowledged "$dir/report.json") > 0)) || fail "no write was acknowledged"
+}
+
 fail() { log "FAIL: $*"; return 1; }
 
 # expect_eq WHAT ACTUAL EXPECTED

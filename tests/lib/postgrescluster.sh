@@ -22,6 +22,8 @@ stanza_ready() { [[ $(condition PGBackRestReplicaRepoReady "${1:-$CLUSTER}") == 
 annotation() { pc "{.metadata.annotations.postgres-operator\.crunchydata\.com/$1}" "${2:-$CLUSTER}"; }
 
 primary_pod() { kc get pod -l "$L/cluster=${1:-$CLUSTER},$L/role=master" -o jsonpath='{.items[0].metadata.name}' 2>/dev/null; }
+# primary_moved_from POD: another pod is the primary now.
+primary_moved_from() { local p; p=$(primary_pod); [[ -n $p && $p != "$1" ]]; }
 pod_ip() { kc get pod "$1" -o jsonpath='{.status.podIP}'; }
 # ready_pods [CLUSTER]: how many Postgres pods are Ready.
 ready_pods() { kc get pod -l "$L/cluster=${1:-$CLUSTER},$L/data=postgres" -o jsonpath='{range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}' | grep -c True; }
@@ -69,3 +71,21 @@ apply_hippo() {
     manifest=$(hippo_manifest "$@") || return 1
     kc apply -f - <<<"$manifest"
 }
+
+# writer_start DIR [TABLE] [CLUSTER]: starts tests/lib/writer.py in the background: a write to
+# TABLE (default "writer") every 0.1 s through the cluster's primary Service, as the user of its
+# Secret (uri key), over TLS checked against the cluster CA (verify-full); records in DIR.
+# Returns once a first write is acknowledged. writer_stop DIR: stops it and prints the report
+# (writes, the longest gap, lost writes; DIR/report.json); fails if an acknowledged write is lost.
+writer_start() {
+    local dir=$1 table=${2:-writer} c=${3:-$CLUSTER} uri ip
+    mkdir -p "$dir"
+    uri=$(secret_key uri "$c") || return 1
+    ip=$(kc get svc "$c-primary" -o jsonpath='{.spec.clusterIP}') || return 1
+    kc get secret "$c-cluster-cert" -o jsonpath='{.data.ca\.crt}' | base64 -d >"$dir/ca.crt" || return 1
+    python3 "$PGO_REPO/tests/lib/writer.py" start --uri "$uri" --hostaddr "$ip" --table "$table" \
+        --sslmode verify-full --sslrootcert "$dir/ca.crt" --out "$dir"
+}
+writer_stop() { python3 "$PGO_REPO/tests/lib/writer.py" stop --out "$@"; }
+# writer_acked_since DIR T0 [N]: the writer in DIR had N (1) writes acknowledged after T0 (date +%s.%N).
+writer_acked_since() { awk -v t="$2" -v n="${3:-1}" '$2 > t { k++ } END { exit !(k >= n) }' "$1/acked.tsv"; }
