@@ -17,15 +17,18 @@
 # CONTAINERD_ADDRESS (default /run/containerd/containerd.sock).
 set -euo pipefail
 shopt -s inherit_errexit
+# shellcheck source-path=SCRIPTDIR source-path=SCRIPTDIR/../tests/lib
+source "$(dirname "${BASH_SOURCE[0]}")/../tests/lib/common.sh"
+# shellcheck source-path=SCRIPTDIR source-path=SCRIPTDIR/../tests/lib
+source "$(dirname "${BASH_SOURCE[0]}")/../tests/lib/containerd.sh"
+LOG_PREFIX="[images]"
 
 IMAGES_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO_DIR=$(dirname "$IMAGES_DIR")
-CACHE_ROOT=${PGO_BED_CACHE:-/var/cache/pgo-bed}
-OUT_DIR=$CACHE_ROOT/images
+REPO_DIR=$PGO_REPO
+OUT_DIR=$BED_CACHE/images
 BASE_DIR=$OUT_DIR/base
 WORK_DIR=$OUT_DIR/work
 FORCE=${PGO_IMAGES_FORCE:-0}
-CTR_ADDRESS=${CONTAINERD_ADDRESS:-/run/containerd/containerd.sock}
 SUITE=bookworm
 ARCH=$(dpkg --print-architecture 2>/dev/null || echo amd64)
 
@@ -40,48 +43,17 @@ AGENT_TAG=dev
 AGENT_UID=65532
 
 # ---------------------------------------------------------------- helpers
-log() { echo "[images] $*" >&2; }
-die() { echo "[images] ERROR: $*" >&2; exit 1; }
-
-now() { date +%s.%N; }
-# phase NAME CMD...: runs CMD and prints how long it took. (No `|| rc=$?` here: that
-# would switch off errexit inside CMD when CMD is a function; and never `phase ... || x`.)
-phase() {
-    local name=$1 t0
-    shift
-    t0=$(now)
-    "$@"
-    log "$name $(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.1fs", b - a }')"
-}
-
+# (log, die, phase, ensure_tools, hold_lock, unmount_under: tests/lib/common.sh)
 sha() { sha256sum | cut -c1-64; }
-
-# ensure_tools CMD:PACKAGE...: installs the Debian packages of missing commands.
-ensure_tools() {
-    local spec missing=()
-    for spec in "$@"; do
-        command -v "${spec%%:*}" >/dev/null 2>&1 || missing+=("${spec#*:}")
-    done
-    ((${#missing[@]} == 0)) && return 0
-    log "installing ${missing[*]}"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null ||
-        { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null; }
-}
 
 # One build at a time per cache directory (tests and people may call us concurrently).
 take_lock() {
     mkdir -p "$OUT_DIR" "$BASE_DIR" "$WORK_DIR"
-    exec 9>"$OUT_DIR/.lock"
-    flock -w 1800 9 || die "another build.sh holds $OUT_DIR/.lock"
+    hold_lock 9 "$OUT_DIR/.lock" 1800 build.sh
 }
 
 # Unmounts everything mounted below our work directory (proc of a chroot).
-unmount_work() {
-    local m
-    for m in $(awk -v w="$WORK_DIR/" 'index($2, w) == 1 { print $2 }' /proc/mounts | sort -r); do
-        umount "$m" 2>/dev/null || umount -l "$m" || true
-    done
-}
+unmount_work() { unmount_under "$WORK_DIR"; }
 trap unmount_work EXIT
 
 # Removes a work directory, never crossing into a mount.
@@ -250,6 +222,7 @@ postgres_rootfs() {
         die "installing the packages failed (log: $WORK_DIR/postgres-apt.log)"
     fi
     grep -E '^(PostgreSQL|postgres|patroni|pgBackRest|PgBouncer|pgbouncer|postgres_exporter)' "$WORK_DIR/postgres-apt.log" | sed 's/^/[images]   /' || true
+    # shellcheck disable=SC2016 # a dpkg-query format, not shell expansions
     chroot "$root" dpkg-query -W -f '${Package}\t${Version}\n' >"$OUT_DIR/pgo-postgres-$POSTGRES_TAG.packages.tsv"
 }
 
@@ -417,29 +390,20 @@ build_agent() {
 }
 
 # ---------------------------------------------------------------- containerd import
-ctr_k8s() { ctr --address "$CTR_ADDRESS" -n k8s.io "$@"; }
-
-containerd_running() {
-    command -v ctr >/dev/null 2>&1 && ctr --address "$CTR_ADDRESS" version >/dev/null 2>&1
-}
-
-# The digest containerd has for REF, empty if it has no such image.
-imported_digest() {
-    ctr_k8s images ls "name==$1" 2>/dev/null | awk -v r="$1" '$1 == r { print $3 }'
-}
+# (ctr_k8s, containerd_running, image_digest: tests/lib/containerd.sh)
 
 import_archive() {
     local archive=$1 ref want have repo
     ref=$(cat "$archive.ref")
     want=$(cat "$archive.digest")
-    have=$(imported_digest "$ref")
+    have=$(image_digest "$ref")
     if [[ -n $want && $have == "$want" ]]; then
         log "import: $ref already at ${want:0:19}"
         return 0
     fi
     repo=${ref%:*}
     ctr_k8s images import --base-name "$repo" "$archive" >/dev/null
-    have=$(imported_digest "$ref")
+    have=$(image_digest "$ref")
     [[ -n $have ]] || die "import of $archive did not create $ref (ctr images ls shows: $(ctr_k8s images ls -q | tr '\n' ' '))"
     [[ -z $want || $have == "$want" ]] || die "$ref is at $have, expected $want"
     log "import: $ref ${have:0:19}"
@@ -476,6 +440,7 @@ cmd_verify() {
     mknod -m 666 "$root/dev/random" c 1 8
     mkdir -m 1777 "$root/dev/shm"
     ln -s /proc/self/fd "$root/dev/fd"
+    # shellcheck disable=SC2016 # the script runs in the image's shell, which expands it
     chroot --userspec=26:26 "$root" /usr/bin/env -i PATH="$POSTGRES_PATH" LANG=C.UTF-8 HOME=/var/lib/postgresql \
         /bin/sh -ec '
             cd /var/lib/postgresql
@@ -509,7 +474,7 @@ cmd_list() {
 }
 
 main() {
-    [[ $(id -u) == 0 ]] || die "run as root (debootstrap, chroot, umoci unpack and ctr need it)"
+    require_root "run as root (debootstrap, chroot, umoci unpack and ctr need it)"
     local cmd=${1:-}
     case $cmd in
         postgres) take_lock; phase postgres-total build_postgres ;;

@@ -2,8 +2,12 @@
 # The main job: a local Kubernetes (the test bed), the agent, and a Postgres cluster you can
 # connect to. Safe to run again.
 set -euo pipefail
-REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-export KUBECONFIG=/var/lib/pgo-bed/admin.kubeconfig
+# shellcheck source-path=SCRIPTDIR source-path=SCRIPTDIR/lib
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+LOG_PREFIX="[demo]"
+LOG_FD=1
+REPO=$PGO_REPO
+export KUBECONFIG=$BED_KUBECONFIG
 NS=${DEMO_NAMESPACE:-demo}
 
 "$REPO/tests/bed/bed" up
@@ -12,7 +16,7 @@ NS=${DEMO_NAMESPACE:-demo}
 
 kubectl create namespace "$NS" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
 kubectl -n "$NS" apply -f "$REPO/examples/hippo.yaml"
-echo "[demo] waiting for postgrescluster/hippo to be Ready..."
+log "waiting for postgrescluster/hippo to be Ready..."
 kubectl -n "$NS" wait postgrescluster/hippo --for=condition=Ready --timeout=300s
 
 ip=$(kubectl -n "$NS" get svc hippo-primary -o jsonpath='{.spec.clusterIP}')

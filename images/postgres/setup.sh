@@ -61,10 +61,10 @@ EOF
 install_packages() {
     list=$1
     pkgs=$(sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$list")
-    log "installing: $(echo $pkgs)"
+    log "installing: $(echo "$pkgs" | tr '\n' ' ')"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -q
-    # shellcheck disable=SC2086
+    # shellcheck disable=SC2086 # unquoted on purpose: one word per package
     apt-get install -y -q --no-install-recommends $pkgs
 }
 

@@ -23,9 +23,12 @@
 # pgBackRest checks the endpoint only against DNS-type SANs (then the CN), never IP SANs: the server
 # certificate names each IP twice, as IP and as DNS SAN.
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR/../lib
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+LOG_PREFIX="s3:"
 
-CACHE=${PGO_BED_CACHE:-/var/cache/pgo-bed}/s3
-STATE=${PGO_BED_STATE:-/var/lib/pgo-bed}/s3
+CACHE=$BED_CACHE/s3
+STATE=$BED_STATE/s3
 IP=10.244.0.1
 PORT=9000
 NAME=s3.pgo-bed.local
@@ -39,17 +42,14 @@ PY=$VENV/bin/python
 PIDFILE=$STATE/moto.pid
 LOG=$STATE/moto.log
 
-log() { echo "s3: $*" >&2; }
-die() { log "$*"; exit 1; }
-
+# (log, die, apt_install, hold_lock, stop_pid: tests/lib/common.sh)
 # pid alive and still ours (not a reused pid)
 running() { [[ -f $PIDFILE ]] && grep -qa moto_server "/proc/$(cat "$PIDFILE")/cmdline" 2>/dev/null; }
 
 install() {
   [[ -f $VENV/.complete ]] && return
   log "installing moto[server]==$MOTO_VERSION into $VENV"
-  /usr/bin/python3 -c 'import ensurepip' 2>/dev/null ||
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-venv >&2
+  /usr/bin/python3 -c 'import ensurepip' 2>/dev/null || apt_install python3-venv
   rm -rf "$VENV"
   /usr/bin/python3 -m venv "$VENV"
   "$PY" -m pip install -q --disable-pip-version-check "moto[server]==$MOTO_VERSION" boto3 >&2
@@ -123,8 +123,7 @@ if bucket not in names:
 start() {
   ip -o addr show | grep -qF " $IP/" || die "$IP is not on this machine: run tests/bed/bed up first"
   mkdir -p "$CACHE" "$STATE"
-  exec 9>"$STATE/lock"
-  flock -w 600 9 || die "lock $STATE/lock busy"
+  hold_lock 9 "$STATE/lock" 600 "s3.sh"
   if running; then
     log "already running (pid $(cat "$PIDFILE"))"
   elif [[ -n $(ss -Hltn "sport = :$PORT") ]]; then
@@ -147,9 +146,7 @@ start() {
 stop() {
   if running; then
     local pid; pid=$(cat "$PIDFILE")
-    kill "$pid"
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+    stop_pid "$pid" 5
     log "stopped pid $pid"
   else
     log "not running"

@@ -3,75 +3,65 @@
 # Needs: a bed that is up, the agent installed, kubectl-pgo built (target/debug/kubectl-pgo).
 #   KUBECONFIG=/var/lib/pgo-bed/admin.kubeconfig tests/e2e/backup.sh
 set -uo pipefail
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(cd "$HERE/../.." && pwd)
-# shellcheck source=lib.sh
-. "$HERE/lib.sh"
+# shellcheck source-path=SCRIPTDIR/../lib
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/e2e.sh"
+REPO=$PGO_REPO
 
 NS=${E2E_NAMESPACE:-e2e-backup}
 CLUSTER=hippo
 CLONE=hippo-clone
-L=postgres-operator.crunchydata.com
 PGO=${KUBECTL_PGO:-$REPO/target/debug/kubectl-pgo}
 STATE=$(mktemp -d)
 trap 'rm -rf "$STATE"' EXIT
 
-kc() { kubectl -n "$NS" "$@"; }
-pc() { kc get postgrescluster "${2:-$CLUSTER}" -o jsonpath="$1"; }
-condition() { pc "{.status.conditions[?(@.type==\"$1\")].status}" "${2:-$CLUSTER}"; }
-primary_pod() { kc get pod -l "$L/cluster=${1:-$CLUSTER},$L/role=master" -o jsonpath='{.items[0].metadata.name}' 2>/dev/null; }
-psql_on() { kc exec "$(primary_pod "$1")" -c database -- psql -X -Atq -d postgres -c "$2"; }
-sql() { psql_on "$CLUSTER" "$1"; }
-ready_pods() { kc get pod -l "$L/cluster=${1:-$CLUSTER},$L/data=postgres" -o jsonpath='{range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}' | grep -c True; }
-is_ready() { [[ $(condition Ready "${1:-$CLUSTER}") == True ]]; }
-ready_count_is() { [[ $(ready_pods "$1") == "$2" ]]; }
+# (kc, pc, condition, primary_pod, sql, psql_on, is_ready, manual_done, ...: tests/lib/postgrescluster.sh)
 rows_digest() { psql_on "${1:-$CLUSTER}" "SELECT count(*) || ' ' || md5(string_agg(v, ',' ORDER BY id)) FROM pitr"; }
 info_json() { kc exec "$CLUSTER-repo-host-0" -c pgbackrest -- pgbackrest info --output=json; }
 backup_count() { info_json | python3 -c 'import json,sys; print(sum(len(s["backup"]) for s in json.load(sys.stdin)))'; }
 has_backup_type() { info_json | python3 -c "import json,sys; sys.exit(0 if any(b['type']=='$1' for s in json.load(sys.stdin) for b in s['backup']) else 1)"; }
-manual_done() { [[ $(pc '{.status.pgbackrest.manualBackup.id}') == "$1" && $(pc '{.status.pgbackrest.manualBackup.finished}') == true ]]; }
 event_reasons() { kc get events.v1.events.k8s.io -o jsonpath='{range .items[*]}{.reason}{"\n"}{end}' 2>/dev/null; }
 # Captured first: `grep -q` exits early, and under pipefail the writer's SIGPIPE fails the test.
 has_event() { local r; r=$(event_reasons); grep -qx "$1" <<<"$r"; }
-stanza_ready() { [[ $(condition PGBackRestReplicaRepoReady) == True ]]; }
+# archiver_count_above KIND N: pg_stat_archiver's KIND_count (archived, failed) is above N.
+archiver_count_above() { [[ $(sql "SELECT ${1}_count FROM pg_stat_archiver") -gt $2 ]]; }
+
+# pitr_rows: adds rows 1001-2000 to pitr around a moment T, and switches WAL; sets the caller's
+# `t` to T and `before` to the rows digest at T.
+pitr_rows() {
+    sql "INSERT INTO pitr SELECT g, md5(g::text) FROM generate_series(1001, 1500) g"
+    sleep 1.5
+    t=$(sql "SELECT now()")
+    before=$(rows_digest)
+    sleep 1.5
+    sql "INSERT INTO pitr SELECT g, md5(g::text) FROM generate_series(1501, 2000) g"
+    sql "SELECT pg_switch_wal()" >/dev/null
+}
+
+# restore_to T: a point-in-time restore to T through kubectl pgo; waits until it finished.
+restore_to() {
+    "$PGO" -n "$NS" restore "$CLUSTER" --repoName repo1 --options=--type=time "--options=--target=\"$1\"" --yes
+    local id
+    id=$(annotation pgbackrest-restore)
+    wait_until 300 "restore $id finished" restore_done "$id"
+}
 
 # ---------------------------------------------------------------- tests
 
 test_cluster_with_a_repository_archives_from_the_start() {
-    kc apply -f - <<'EOF'
-apiVersion: postgres-operator.crunchydata.com/v1beta1
-kind: PostgresCluster
-metadata:
-  name: hippo
-spec:
-  postgresVersion: 15
-  instances:
-    - name: instance1
-      replicas: 2
-      dataVolumeClaimSpec:
-        accessModes: ["ReadWriteOnce"]
-        resources: {requests: {storage: 1Gi}}
-  backups:
-    pgbackrest:
-      global:
-        repo1-retention-full: "3"
-      repos:
-      - name: repo1
-        schedules:
-          incremental: "*/2 * * * *"
-        volume:
-          volumeClaimSpec:
-            accessModes: ["ReadWriteOnce"]
-            resources: {requests: {storage: 2Gi}}
-EOF
+    # PGO's hippo example with two instances, a retention, an incremental backup every two
+    # minutes and a 2Gi repository.
+    apply_hippo "$CLUSTER" '[
+        {"op": "add", "path": "/spec/instances/0/replicas", "value": 2},
+        {"op": "add", "path": "/spec/backups/pgbackrest/global", "value": {"repo1-retention-full": "3"}},
+        {"op": "add", "path": "/spec/backups/pgbackrest/repos/0/schedules", "value": {"incremental": "*/2 * * * *"}},
+        {"op": "replace", "path": "/spec/backups/pgbackrest/repos/0/volume/volumeClaimSpec/resources/requests/storage", "value": "2Gi"}]'
     wait_until 240 "hippo ready" is_ready
-    wait_until 120 "two ready instances" ready_count_is "$CLUSTER" 2
+    wait_until 120 "two ready instances" ready_count_is 2
     wait_until 120 "stanza created" stanza_ready
     has_event StanzaCreated || fail "no StanzaCreated event"
     [[ $(sql "SHOW archive_command") == *"pgbackrest --stanza=db archive-push"* ]] || fail "archive_command: $(sql 'SHOW archive_command')"
     sql "SELECT pg_switch_wal()" >/dev/null
-    archived() { [[ $(sql "SELECT archived_count FROM pg_stat_archiver") -gt 0 ]]; }
-    wait_until 60 "WAL archived" archived
+    wait_until 60 "WAL archived" archiver_count_above archived 0
     kc get pvc "$CLUSTER-repo1" >/dev/null || fail "no repository volume"
 }
 
@@ -79,7 +69,7 @@ test_manual_full_backup_through_kubectl_pgo() {
     sql "CREATE TABLE pitr (id int PRIMARY KEY, v text); INSERT INTO pitr SELECT g, md5(g::text) FROM generate_series(1, 1000) g"
     "$PGO" -n "$NS" backup "$CLUSTER" --repoName repo1 --options=--type=full
     local id
-    id=$(kc get postgrescluster "$CLUSTER" -o jsonpath="{.metadata.annotations.postgres-operator\.crunchydata\.com/pgbackrest-backup}")
+    id=$(annotation pgbackrest-backup)
     [[ -n $id ]] || fail "kubectl pgo backup set no annotation"
     wait_until 180 "manual backup $id finished" manual_done "$id"
     expect_eq "manual backup succeeded" "$(pc '{.status.pgbackrest.manualBackup.succeeded}')" 1
@@ -91,54 +81,41 @@ test_manual_full_backup_through_kubectl_pgo() {
 }
 
 test_point_in_time_restore_brings_back_exactly_the_rows_before_t() {
-    sql "INSERT INTO pitr SELECT g, md5(g::text) FROM generate_series(1001, 1500) g"
-    sleep 1.5
     local t before pods_before
-    t=$(sql "SELECT now()")
-    before=$(rows_digest)
-    sleep 1.5
-    sql "INSERT INTO pitr SELECT g, md5(g::text) FROM generate_series(1501, 2000) g"
-    sql "SELECT pg_switch_wal()" >/dev/null
+    pitr_rows
     log "T=$t; rows before T: $before; now: $(rows_digest)"
     # WAL up to T must be in the repository before restoring to T.
     sleep 3
 
     # A bad target is refused before anything stops.
     pods_before=$(kc get pod -l "$L/cluster=$CLUSTER,$L/data=postgres" -o jsonpath='{.items[*].metadata.uid}')
-    "$PGO" -n "$NS" restore "$CLUSTER" --repoName repo1 --options=--type=time '--options=--target=2001-01-01 00:00:00+00' --yes
-    rejected() { has_event RestoreRejected; }
-    wait_until 60 "RestoreRejected event" rejected
+    "$PGO" -n "$NS" restore "$CLUSTER" --repoName repo1 --options=--type=time '--options=--target="2001-01-01 00:00:00+00"' --yes
+    wait_until 60 "RestoreRejected event" has_event RestoreRejected
     expect_eq "restore condition" "$(pc '{.status.conditions[?(@.type=="PGBackRestRestoreProgressing")].reason}')" RestoreFailed
     expect_eq "pods untouched" "$(kc get pod -l "$L/cluster=$CLUSTER,$L/data=postgres" -o jsonpath='{.items[*].metadata.uid}')" "$pods_before"
     is_ready || fail "cluster not ready after a rejected restore"
 
     local t0
     t0=$(now)
-    "$PGO" -n "$NS" restore "$CLUSTER" --repoName repo1 --options=--type=time "--options=--target=$t" --yes
-    local id
-    id=$(kc get postgrescluster "$CLUSTER" -o jsonpath="{.metadata.annotations.postgres-operator\.crunchydata\.com/pgbackrest-restore}")
-    restored() { [[ $(pc '{.status.pgbackrest.restore.id}') == "$id" && $(pc '{.status.pgbackrest.restore.finished}') == true && $(pc '{.status.pgbackrest.restore.succeeded}') == 1 ]]; }
-    wait_until 300 "restore $id finished" restored
-    writable() { [[ $(sql "SELECT NOT pg_is_in_recovery()") == t ]]; }
-    wait_until 240 "writable primary after restore" writable
+    restore_to "$t"
+    expect_eq "restore succeeded" "$(pc '{.status.pgbackrest.restore.succeeded}')" 1
+    wait_until 240 "writable primary after restore" primary_writable
     log "restore: primary writable $(elapsed "$t0")s after the request"
     expect_eq "rows committed before T" "$(rows_digest)" "$before"
-    wait_until 300 "both instances back" ready_count_is "$CLUSTER" 2
+    wait_until 300 "both instances back" ready_count_is 2
     wait_until 120 "ready" is_ready
     has_event RestoreComplete || fail "no RestoreComplete event"
     # The replica copied the restored primary.
     local replica
     replica=$(kc get pod -l "$L/cluster=$CLUSTER,$L/role=replica" -o jsonpath='{.items[0].metadata.name}')
-    streaming() { [[ $(sql "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'") == 1 ]]; }
-    wait_until 120 "replica streams" streaming
+    wait_until 120 "replica streams" streaming_replicas_are 1
     expect_eq "replica rows" "$(kc exec "$replica" -c database -- psql -X -Atq -d postgres -c "SELECT count(*) || ' ' || md5(string_agg(v, ',' ORDER BY id)) FROM pitr")" "$before"
     echo "$before" >"$STATE/digest"
 }
 
 test_scheduled_incremental_backup_runs_on_its_own() {
     # The schedule fires every two minutes; after the full backup it is an incremental one.
-    incr() { has_backup_type incr; }
-    wait_until 300 "a scheduled incremental backup" incr
+    wait_until 300 "a scheduled incremental backup" has_backup_type incr
     local last
     last=$(pc '{.status.pgbackrest.scheduledBackups[0].lastRun.succeeded}')
     [[ -n $(pc '{.status.pgbackrest.scheduledBackups[0].nextRun}') ]] || fail "no nextRun in status"
@@ -149,23 +126,10 @@ test_scheduled_incremental_backup_runs_on_its_own() {
 test_clone_has_the_same_data_and_the_original_is_untouched() {
     local before
     before=$(cat "$STATE/digest")
-    kc apply -f - <<'EOF'
-apiVersion: postgres-operator.crunchydata.com/v1beta1
-kind: PostgresCluster
-metadata:
-  name: hippo-clone
-spec:
-  postgresVersion: 15
-  dataSource:
-    postgresCluster:
-      clusterName: hippo
-      repoName: repo1
-  instances:
-    - name: instance1
-      dataVolumeClaimSpec:
-        accessModes: ["ReadWriteOnce"]
-        resources: {requests: {storage: 1Gi}}
-EOF
+    # PGO's hippo example, restored from hippo's repository, with no backups of its own.
+    apply_hippo "$CLONE" '[
+        {"op": "remove", "path": "/spec/backups"},
+        {"op": "add", "path": "/spec/dataSource", "value": {"postgresCluster": {"clusterName": "hippo", "repoName": "repo1"}}}]'
     wait_until 300 "clone ready" is_ready "$CLONE"
     expect_eq "clone rows" "$(rows_digest "$CLONE")" "$before"
     expect_eq "original rows" "$(rows_digest)" "$before"
@@ -182,15 +146,12 @@ test_archiving_and_backups_continue_after_a_failover() {
     old=$(primary_pod)
     wal_before=$(sql "SELECT last_archived_wal FROM pg_stat_archiver")
     kc delete pod "$old" --wait=false >/dev/null
-    moved() { local p; p=$(primary_pod); [[ -n $p && $p != "$old" ]]; }
-    wait_until 60 "a new primary" moved
+    wait_until 60 "a new primary" primary_moved_from "$old"
     new=$(primary_pod)
-    writable() { [[ $(sql "SELECT NOT pg_is_in_recovery()") == t ]]; }
-    wait_until 60 "new primary writable" writable
+    wait_until 60 "new primary writable" primary_writable
     sql "INSERT INTO pitr VALUES (3000, 'after failover')"
     sql "SELECT pg_switch_wal()" >/dev/null
-    archived_on_new() { [[ $(sql "SELECT archived_count FROM pg_stat_archiver") -gt 0 ]]; }
-    wait_until 60 "WAL archived from $new" archived_on_new
+    wait_until 60 "WAL archived from $new" archiver_count_above archived 0
     log "archived from $new: $(sql 'SELECT last_archived_wal FROM pg_stat_archiver') (before failover: $wal_before)"
     local n
     n=$(backup_count)
@@ -216,37 +177,20 @@ test_s3_repository_point_in_time_restore() {
     kc create secret generic pgo-s3-creds --from-file=s3-ca.crt="$S3_CA_FILE" \
         --from-literal=s3.conf="$(printf '[global]\nrepo1-s3-key=%s\nrepo1-s3-key-secret=%s\n' "$S3_KEY" "$S3_KEY_SECRET")" \
         --dry-run=client -o yaml | kc apply -f - >/dev/null
-    kc apply -f - <<EOF
-apiVersion: postgres-operator.crunchydata.com/v1beta1
-kind: PostgresCluster
-metadata:
-  name: hippo-s3
-spec:
-  postgresVersion: 15
-  instances:
-    - name: instance1
-      dataVolumeClaimSpec:
-        accessModes: ["ReadWriteOnce"]
-        resources: {requests: {storage: 1Gi}}
-  backups:
-    pgbackrest:
-      configuration:
-      - secret:
-          name: pgo-s3-creds
-      global:
-        repo1-path: /pgbackrest/$NS/hippo-s3-$(date +%s)/repo1
-        repo1-s3-uri-style: path
-        repo1-storage-ca-file: /etc/pgbackrest/conf.d/s3-ca.crt
-        # A local server answers at once or not at all: give up on it after seconds, not the
-        # default minute per request (the unreachable-repository test below).
-        io-timeout: "5"
-      repos:
-      - name: repo1
-        s3:
-          bucket: $S3_BUCKET
-          endpoint: $S3_ENDPOINT
-          region: $S3_REGION
-EOF
+    # PGO's hippo example with its repository in S3. io-timeout: a local server answers at once
+    # or not at all: give up on it after seconds, not the default minute per request (the
+    # unreachable-repository test below).
+    local backups
+    backups=$(jq -cn --arg path "/pgbackrest/$NS/hippo-s3-$(date +%s)/repo1" --arg bucket "$S3_BUCKET" \
+        --arg endpoint "$S3_ENDPOINT" --arg region "$S3_REGION" '{pgbackrest: {
+            configuration: [{secret: {name: "pgo-s3-creds"}}],
+            global: {
+                "repo1-path": $path,
+                "repo1-s3-uri-style": "path",
+                "repo1-storage-ca-file": "/etc/pgbackrest/conf.d/s3-ca.crt",
+                "io-timeout": "5"},
+            repos: [{name: "repo1", s3: {bucket: $bucket, endpoint: $endpoint, region: $region}}]}}')
+    apply_hippo "$CLUSTER" "[{\"op\": \"replace\", \"path\": \"/spec/backups\", \"value\": $backups}]"
     wait_until 240 "hippo-s3 ready" is_ready "$CLUSTER"
     wait_until 120 "stanza created in S3" stanza_ready
     sql "CREATE TABLE pitr (id int PRIMARY KEY, v text); INSERT INTO pitr SELECT g, md5(g::text) FROM generate_series(1, 1000) g"
@@ -254,23 +198,12 @@ EOF
     kc annotate postgrescluster "$CLUSTER" --overwrite "$L/pgbackrest-backup=s3-full" >/dev/null
     wait_until 240 "S3 backup finished" manual_done s3-full
     expect_eq "S3 backup succeeded" "$(pc '{.status.pgbackrest.manualBackup.succeeded}')" 1
-    sql "INSERT INTO pitr SELECT g, md5(g::text) FROM generate_series(1001, 1500) g"
-    sleep 1.5
     local t before
-    t=$(sql "SELECT now()")
-    before=$(rows_digest)
-    sleep 1.5
-    sql "INSERT INTO pitr SELECT g, md5(g::text) FROM generate_series(1501, 2000) g"
-    sql "SELECT pg_switch_wal()" >/dev/null
+    pitr_rows
     sleep 3
-    "$PGO" -n "$NS" restore "$CLUSTER" --repoName repo1 --options=--type=time "--options=--target=$t" --yes
-    local id
-    id=$(kc get postgrescluster "$CLUSTER" -o jsonpath="{.metadata.annotations.postgres-operator\.crunchydata\.com/pgbackrest-restore}")
-    restored() { [[ $(pc '{.status.pgbackrest.restore.id}') == "$id" && $(pc '{.status.pgbackrest.restore.finished}') == true ]]; }
-    wait_until 300 "S3 restore finished" restored
+    restore_to "$t"
     expect_eq "S3 restore succeeded" "$(pc '{.status.pgbackrest.restore.succeeded}')" 1
-    writable() { [[ $(sql "SELECT NOT pg_is_in_recovery()") == t ]]; }
-    wait_until 120 "writable" writable
+    wait_until 120 "writable" primary_writable
     expect_eq "rows committed before T (S3)" "$(rows_digest)" "$before"
     echo "$CLUSTER" >"$STATE/s3-cluster"
 }
@@ -288,16 +221,14 @@ test_unreachable_repository_fails_the_backup_not_the_cluster() {
     has_event BackupFailed || fail "no BackupFailed event"
     # Postgres keeps running and accepting writes; archiving reports its failures.
     sql "INSERT INTO pitr VALUES (5000, 'repo down'); SELECT pg_switch_wal()" >/dev/null
-    failing() { [[ $(sql "SELECT failed_count FROM pg_stat_archiver") -gt $f0 ]]; }
-    wait_until 120 "archive failures counted" failing
+    wait_until 120 "archive failures counted" archiver_count_above failed "$f0"
     is_ready "$CLUSTER" || fail "the cluster must stay ready while its repository is down"
     kc delete postgrescluster "$CLUSTER" --wait=false >/dev/null
 }
 
 main() {
     [[ -x $PGO ]] || { echo "build kubectl-pgo first: cargo build -p kubectl-pgo" >&2; exit 2; }
-    kubectl wait --for=delete "namespace/$NS" --timeout=180s >/dev/null 2>&1 || true
-    kubectl create namespace "$NS" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
+    e2e_namespace
     run_test "a cluster with a repository archives WAL from the start" test_cluster_with_a_repository_archives_from_the_start
     run_test "manual full backup through kubectl pgo" test_manual_full_backup_through_kubectl_pgo
     run_test "point-in-time restore brings back exactly the rows before T" test_point_in_time_restore_brings_back_exactly_the_rows_before_t
@@ -311,7 +242,7 @@ main() {
     else
         run_test "S3 repository: the local S3 server starts" false
     fi
-    [[ -n ${E2E_KEEP_NAMESPACE:-} ]] || kubectl delete namespace "$NS" --wait=false >/dev/null 2>&1
+    e2e_namespace_done
     summary "e2e backup"
 }
 

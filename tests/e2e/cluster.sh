@@ -3,40 +3,28 @@
 # Needs: a bed that is up, the agent installed (kubectl apply -k manifests/), psql on the host.
 #   KUBECONFIG=/var/lib/pgo-bed/admin.kubeconfig tests/e2e/cluster.sh
 set -uo pipefail
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=lib.sh
-. "$HERE/lib.sh"
+# shellcheck source-path=SCRIPTDIR/../lib
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/e2e.sh"
 
 NS=${E2E_NAMESPACE:-e2e-hippo}
 CLUSTER=hippo
-L=postgres-operator.crunchydata.com
-AGENT_NS=postgres-operator
 
-kc() { kubectl -n "$NS" "$@"; }
-pc() { kc get postgrescluster "$CLUSTER" -o jsonpath="$1"; }
-condition() { pc "{.status.conditions[?(@.type==\"$1\")].status}"; }
-condition_message() { pc "{.status.conditions[?(@.type==\"$1\")].message}"; }
-primary_pod() { kc get pod -l "$L/cluster=$CLUSTER,$L/role=master" -o jsonpath='{.items[0].metadata.name}' 2>/dev/null; }
-pod_ip() { kc get pod "$1" -o jsonpath='{.status.podIP}'; }
-secret_key() { kc get secret "$CLUSTER-pguser-$CLUSTER" -o jsonpath="{.data.$1}" | base64 -d; }
+# (kc, pc, condition, primary_pod, ready_pods, app_psql, ...: tests/lib/postgrescluster.sh)
 # Instance StatefulSets (the pgBackRest repository host has no instance-set label).
 sts_count() { kc get sts -l "$L/cluster=$CLUSTER,$L/instance-set" -o name | wc -l; }
-ready_pods() { kc get pod -l "$L/cluster=$CLUSTER,$L/data=postgres" -o jsonpath='{range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}' | grep -c True; }
-
-# SQL as the superuser, over the primary's local socket.
-psql_primary() { kc exec "$(primary_pod)" -c database -- psql -X -Atq -d "$CLUSTER" -c "$1"; }
-
-# SQL as the cluster's user, from the host, through the primary Service with TLS: what an
-# application does with the Secret.
-app_psql() {
-    local ip
-    ip=$(kc get svc "$CLUSTER-primary" -o jsonpath='{.spec.clusterIP}')
-    PGPASSWORD=$(secret_key password) PGCONNECT_TIMEOUT=2 PGSSLMODE=require \
-        psql -X -Atq -h "$ip" -p "$(secret_key port)" -U "$(secret_key user)" -d "$(secret_key dbname)" -c "$1"
+data_claims() { kc get pvc -l "$L/cluster=$CLUSTER,$L/data=postgres" -o name | wc -l; }
+replica_endpoints() { kc get endpoints "$CLUSTER-replicas" -o jsonpath='{.subsets[0].addresses[*].ip}' | wc -w; }
+postgres_pods() { kc get pod -l "$L/cluster=$CLUSTER,$L/data=postgres" -o name; }
+agent_pods() { kubectl -n "$AGENT_NS" get pod -l app.kubernetes.io/name=pgo-agent -o name; }
+# valid_message_names FIELD / invalid_spec_event_names FIELD: the Valid condition / an
+# InvalidSpec event names FIELD.
+valid_message_names() { [[ $(pc '{.status.conditions[?(@.type=="Valid")].message}') == *"$1"* ]]; }
+invalid_spec_event_names() {
+    local events
+    events=$(kc get events --field-selector reason=InvalidSpec -o jsonpath='{.items[*].note}{.items[*].message}')
+    grep -qF "$1" <<<"$events"
 }
-
-is_ready() { [[ $(condition Ready) == True ]]; }
-ready_count_is() { [[ $(ready_pods) == "$1" ]]; }
+owned() { kc get sts,svc,cm,secret,pvc,sa,role,rolebinding,pod -l "$L/cluster=$CLUSTER" -o name 2>/dev/null; }
 
 set_replicas() {
     kc patch postgrescluster "$CLUSTER" --type=json -p "[{\"op\":\"replace\",\"path\":\"/spec/instances/0/replicas\",\"value\":$1}]"
@@ -46,41 +34,14 @@ set_replicas() {
 
 test_hippo_becomes_a_writable_primary() {
     # PGO's hippo example, unchanged but for postgresVersion and the image lines (no registry).
-    kc apply -f - <<'EOF'
-apiVersion: postgres-operator.crunchydata.com/v1beta1
-kind: PostgresCluster
-metadata:
-  name: hippo
-spec:
-  postgresVersion: 15
-  instances:
-    - name: instance1
-      dataVolumeClaimSpec:
-        accessModes:
-        - "ReadWriteOnce"
-        resources:
-          requests:
-            storage: 1Gi
-  backups:
-    pgbackrest:
-      repos:
-      - name: repo1
-        volume:
-          volumeClaimSpec:
-            accessModes:
-            - "ReadWriteOnce"
-            resources:
-              requests:
-                storage: 1Gi
-EOF
+    kc apply -f "$HIPPO_EXAMPLE"
     local t0
     t0=$(now)
     wait_until 300 "cluster Ready" is_ready
     log "hippo ready in $(elapsed "$t0")s"
     # Every field of PGO's hippo example is implemented, its pgBackRest repository included.
     expect_eq "Supported condition" "$(condition Supported)" True
-    stanza() { [[ $(condition PGBackRestReplicaRepoReady) == True ]]; }
-    wait_until 120 "pgBackRest stanza created" stanza
+    wait_until 120 "pgBackRest stanza created" stanza_ready
     expect_eq "primary in status" "$(pc '{.status.patroni.primary}')" "$(primary_pod)"
     [[ -n $(pc '{.status.patroni.systemIdentifier}') ]] || fail "no system identifier in status"
     expect_eq "instances status" "$(pc '{.status.instances[0].readyReplicas}')" 1
@@ -121,7 +82,7 @@ spec:
     - name: ca
       secret: {secretName: $CLUSTER-cluster-cert, items: [{key: ca.crt, path: ca.crt}]}
 EOF
-    wait_until 120 "tls-client finished" bash -c "[[ \$(kubectl -n $NS get pod tls-client -o jsonpath='{.status.phase}') == Succeeded ]]"
+    wait_until 120 "tls-client finished" output_is Succeeded kc get pod tls-client -o jsonpath='{.status.phase}'
     local out
     out=$(kc logs tls-client)
     log "tls-client: $(tr '\n' ' ' <<<"$out")"
@@ -135,10 +96,17 @@ test_scale_to_three_streams_to_two_replicas() {
     set_replicas 3
     wait_until 300 "3 ready instances" ready_count_is 3
     expect_eq "statefulsets" "$(sts_count)" 3
-    wait_until 60 "2 streaming replicas" bash -c "[[ \$(kubectl -n $NS exec \$(kubectl -n $NS get pod -l $L/cluster=$CLUSTER,$L/role=master -o name) -c database -- psql -XAtc \"select count(*) from pg_stat_replication where state = 'streaming'\") == 2 ]]"
-    wait_until 60 "status shows 3 ready" bash -c "[[ \$(kubectl -n $NS get postgrescluster $CLUSTER -o jsonpath='{.status.instances[0].readyReplicas}') == 3 ]]"
+    wait_until 60 "2 streaming replicas" streaming_replicas_are 2
+    wait_until 60 "status shows 3 ready" output_is 3 pc '{.status.instances[0].readyReplicas}'
     # The replicas Service selects the two replicas.
-    wait_until 30 "replicas Service has 2 endpoints" bash -c "[[ \$(kubectl -n $NS get endpoints $CLUSTER-replicas -o jsonpath='{.subsets[0].addresses[*].ip}' | wc -w) == 2 ]]"
+    wait_until 30 "replicas Service has 2 endpoints" output_is 2 replica_endpoints
+}
+
+# new_primary_accepts_writes OLD_IP: a write through the primary Service lands on another server.
+new_primary_accepts_writes() {
+    local ip
+    ip=$(app_psql "insert into e2e (t) values ('after') returning inet_server_addr()" 2>/dev/null) || return 1
+    [[ -n $ip && ${ip%/*} != "$1" ]]
 }
 
 # Deletes the primary pod while a client writes; prints the seconds until a new primary accepts
@@ -152,12 +120,7 @@ failover_seconds() {
     sleep 1
     t0=$(now)
     kc delete pod "$old" --wait=false >/dev/null
-    new_primary_accepts_writes() {
-        local ip
-        ip=$(app_psql "insert into e2e (t) values ('after') returning inet_server_addr()" 2>/dev/null) || return 1
-        [[ -n $ip && ${ip%/*} != "$old_ip" ]]
-    }
-    wait_until 60 "a new primary accepts writes" new_primary_accepts_writes || { kill "$writer" 2>/dev/null; return 1; }
+    wait_until 60 "a new primary accepts writes" new_primary_accepts_writes "$old_ip" || { kill "$writer" 2>/dev/null; return 1; }
     elapsed "$t0"
     kill "$writer" 2>/dev/null
     wait "$writer" 2>/dev/null || true
@@ -170,9 +133,29 @@ test_primary_delete_fails_over_and_status_follows() {
     log "failover: new primary accepted writes ${secs}s after the primary pod was deleted"
     echo "$secs" > "${E2E_RESULTS:-/tmp}/failover-seconds"
     new=$(primary_pod)
-    wait_until 30 "status.patroni.primary follows" bash -c "[[ \$(kubectl -n $NS get postgrescluster $CLUSTER -o jsonpath='{.status.patroni.primary}') == $new ]]"
+    wait_until 30 "status.patroni.primary follows" output_is "$new" pc '{.status.patroni.primary}'
     (( $(app_psql "select count(*) from e2e") >= before )) || fail "rows were lost"
     wait_until 180 "3 ready instances again" ready_count_is 3
+}
+
+test_no_acknowledged_write_is_lost_when_the_primary_is_deleted() {
+    local out old t0 gap
+    out=$(mktemp -d "${E2E_RESULTS:-/tmp}/writer.XXXX")
+    wait_until 60 "2 streaming replicas" streaming_replicas_are 2
+    test_writer_start "$out"
+    sleep 2
+    old=$(primary_pod)
+    t0=$(date +%s.%N)
+    kc delete pod "$old" --wait=false >/dev/null
+    wait_until 60 "a new primary" primary_moved_from "$old"
+    wait_until 60 "10 writes acknowledged after the delete" writer_acked_since "$out" "$t0" 10
+    test_writer_verify "$out"
+    gap=$(jq .longest_gap.seconds "$out/report.json")
+    log "writer: longest gap between acknowledged writes ${gap}s, $(jq .acknowledged "$out/report.json") acknowledged, none lost"
+    echo "$gap" >"${E2E_RESULTS:-/tmp}/writer-gap-seconds"
+    # As found: the tests after this one switch over to a replica, which must stream.
+    wait_until 180 "3 ready instances again" ready_count_is 3
+    wait_until 120 "2 streaming replicas again" streaming_replicas_are 2
 }
 
 test_switchover_through_spec_and_annotation() {
@@ -182,8 +165,8 @@ test_switchover_through_spec_and_annotation() {
     [[ -n $target ]] || fail "no replica to switch to"
     kc patch postgrescluster "$CLUSTER" --type=merge -p "{\"spec\":{\"patroni\":{\"switchover\":{\"enabled\":true,\"targetInstance\":\"$target\"}}}}"
     kc annotate postgrescluster "$CLUSTER" --overwrite "$L/trigger-switchover=e2e-1"
-    wait_until 90 "primary is $target-0" bash -c "[[ \$(kubectl -n $NS get pod -l $L/cluster=$CLUSTER,$L/role=master -o jsonpath='{.items[0].metadata.name}') == $target-0 ]]"
-    wait_until 30 "status records the switchover" bash -c "[[ \$(kubectl -n $NS get postgrescluster $CLUSTER -o jsonpath='{.status.patroni.switchover}') == e2e-1 ]]"
+    wait_until 90 "primary is $target-0" output_is "$target-0" primary_pod
+    wait_until 30 "status records the switchover" output_is e2e-1 pc '{.status.patroni.switchover}'
     [[ $current != "$target-0" ]] || fail "switched to the same pod"
     wait_until 60 "writable after switchover" app_psql "insert into e2e (t) values ('switched')"
 }
@@ -194,9 +177,9 @@ test_invalid_specs_are_reported_and_nothing_is_deleted() {
     pods_before=$(ready_pods)
     check_invalid() { # PATCH FIELD
         kc patch postgrescluster "$CLUSTER" --type=json -p "$1" >/dev/null
-        wait_until 30 "Valid=False naming $2" bash -c "[[ \$(kubectl -n $NS get postgrescluster $CLUSTER -o jsonpath='{.status.conditions[?(@.type==\"Valid\")].message}') == *'$2'* ]]"
+        wait_until 30 "Valid=False naming $2" valid_message_names "$2"
         expect_eq "Valid" "$(condition Valid)" False
-        wait_until 30 "an InvalidSpec event naming $2" bash -c "kubectl -n $NS get events --field-selector reason=InvalidSpec -o jsonpath='{.items[*].note}{.items[*].message}' | grep -qF '$2'"
+        wait_until 30 "an InvalidSpec event naming $2" invalid_spec_event_names "$2"
         expect_eq "statefulsets kept" "$(sts_count)" "$sts_before"
         expect_eq "pods kept" "$(ready_pods)" "$pods_before"
     }
@@ -212,15 +195,15 @@ test_invalid_specs_are_reported_and_nothing_is_deleted() {
     dup=$(kc get postgrescluster "$CLUSTER" -o json | jq -c '[{op: "add", path: "/spec/instances/-", value: .spec.instances[0]}]')
     check_invalid "$dup" 'spec.instances[1].name'
     kc patch postgrescluster "$CLUSTER" --type=json -p '[{"op":"remove","path":"/spec/instances/1"}]' >/dev/null
-    wait_until 30 "Valid again" bash -c "[[ \$(kubectl -n $NS get postgrescluster $CLUSTER -o jsonpath='{.status.conditions[?(@.type==\"Valid\")].status}') == True ]]"
+    wait_until 30 "Valid again" output_is True condition Valid
 }
 
 test_scale_down_removes_instances_and_their_claims() {
     local primary
     primary=$(primary_pod)
     set_replicas 1
-    wait_until 120 "one StatefulSet" bash -c "[[ \$(kubectl -n $NS get sts -l $L/cluster=$CLUSTER,$L/instance-set -o name | wc -l) == 1 ]]"
-    wait_until 120 "one data claim" bash -c "[[ \$(kubectl -n $NS get pvc -l $L/cluster=$CLUSTER,$L/data=postgres -o name | wc -l) == 1 ]]"
+    wait_until 120 "one StatefulSet" output_is 1 sts_count
+    wait_until 120 "one data claim" output_is 1 data_claims
     expect_eq "the primary was kept" "$(primary_pod)" "$primary"
     wait_until 60 "ready" is_ready
 }
@@ -229,7 +212,7 @@ test_shutdown_stops_pods_and_keeps_data() {
     local rows
     rows=$(app_psql "select count(*) from e2e")
     kc patch postgrescluster "$CLUSTER" --type=merge -p '{"spec":{"shutdown":true}}'
-    wait_until 120 "no postgres pods" bash -c "[[ -z \$(kubectl -n $NS get pod -l $L/cluster=$CLUSTER,$L/data=postgres -o name) ]]"
+    wait_until 120 "no postgres pods" output_is "" postgres_pods
     expect_eq "Ready reason" "$(pc '{.status.conditions[?(@.type=="Ready")].reason}')" Shutdown
     [[ $(kc get pvc -l "$L/cluster=$CLUSTER" -o name | wc -l) -ge 1 ]] || fail "claims were removed"
     kc patch postgrescluster "$CLUSTER" --type=merge -p '{"spec":{"shutdown":false}}'
@@ -242,36 +225,34 @@ test_failover_works_with_the_agent_stopped() {
     set_replicas 2
     wait_until 300 "2 ready instances" ready_count_is 2
     kubectl -n "$AGENT_NS" scale deploy pgo-agent --replicas=0
-    wait_until 60 "agent stopped" bash -c "[[ -z \$(kubectl -n $AGENT_NS get pod -l app.kubernetes.io/name=pgo-agent -o name) ]]"
+    wait_until 60 "agent stopped" output_is "" agent_pods
     local secs
     secs=$(failover_seconds) || { kubectl -n "$AGENT_NS" scale deploy pgo-agent --replicas=1; fail "no failover without the agent"; }
     log "failover without agent: ${secs}s"
     kubectl -n "$AGENT_NS" scale deploy pgo-agent --replicas=1
-    wait_until 120 "agent back" bash -c "kubectl -n $AGENT_NS rollout status deploy/pgo-agent --timeout=5s"
+    wait_until 120 "agent back" kubectl -n "$AGENT_NS" rollout status deploy/pgo-agent --timeout=5s
 }
 
 test_delete_removes_everything_it_owned() {
     kc delete postgrescluster "$CLUSTER" --wait=true --timeout=120s
-    owned() { kc get sts,svc,cm,secret,pvc,sa,role,rolebinding,pod -l "$L/cluster=$CLUSTER" -o name 2>/dev/null; }
-    wait_until 180 "owned objects gone" bash -c "[[ -z \$(kubectl -n $NS get sts,svc,cm,secret,pvc,sa,role,rolebinding,pod -l $L/cluster=$CLUSTER -o name 2>/dev/null) ]]"
+    wait_until 180 "owned objects gone" output_is "" owned
     [[ -z $(owned) ]] || fail "left behind: $(owned)"
 }
 
 main() {
-    # A namespace left by an earlier run may still be terminating.
-    kubectl wait --for=delete "namespace/$NS" --timeout=180s >/dev/null 2>&1 || true
-    kubectl create namespace "$NS" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
+    e2e_namespace
     run_test "hippo becomes a writable primary" test_hippo_becomes_a_writable_primary
     run_test "client connects with TLS using only the Secret" test_client_connects_with_tls_using_only_the_secret
     run_test "scale 1 -> 3 streams to two replicas" test_scale_to_three_streams_to_two_replicas
     run_test "primary delete fails over; Service and status follow" test_primary_delete_fails_over_and_status_follows
+    run_test "no acknowledged write is lost when the primary is deleted" test_no_acknowledged_write_is_lost_when_the_primary_is_deleted
     run_test "switchover through spec.patroni.switchover + annotation" test_switchover_through_spec_and_annotation
     run_test "invalid specs get a condition and event; nothing deleted" test_invalid_specs_are_reported_and_nothing_is_deleted
     run_test "scale 3 -> 1 removes instances and claims" test_scale_down_removes_instances_and_their_claims
     run_test "shutdown stops pods and keeps data" test_shutdown_stops_pods_and_keeps_data
     run_test "failover works with the agent scaled to 0" test_failover_works_with_the_agent_stopped
     run_test "deleting the cluster removes what it owned" test_delete_removes_everything_it_owned
-    [[ -n ${E2E_KEEP_NAMESPACE:-} ]] || kubectl delete namespace "$NS" --wait=false >/dev/null 2>&1
+    e2e_namespace_done
     summary "e2e cluster"
 }
 

@@ -4,11 +4,13 @@
 # Prints one line per check and ends with "smoke: N passed, M failed"; exits non-zero on failure.
 # Everything happens in namespace pgo-smoke, which is deleted at the end. Every wait is bounded.
 set -uo pipefail
+# shellcheck source-path=SCRIPTDIR/../lib
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+# shellcheck source-path=SCRIPTDIR/../lib
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/containerd.sh"
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-BED=$ROOT/tests/bed/bed
-STATE=${PGO_BED_STATE:-/var/lib/pgo-bed}
-export KUBECONFIG=${KUBECONFIG:-$STATE/admin.kubeconfig}
+BED=$PGO_REPO/tests/bed/bed
+use_bed_kubeconfig
 NS=pgo-smoke
 BUSYBOX=localhost/pgo-bed-busybox:1
 POSTGRES=localhost/pgo-postgres:15
@@ -36,18 +38,9 @@ expect() {
     if [[ $out == *"$want"* ]]; then ok "$name"; else bad "$name" "wanted '$want', got '$(tail -n 3 <<<"$out" | tr '\n' ' ')'"; fi
 }
 
-# poll SECONDS CMD...: retries CMD every second until it succeeds
-poll() {
-    local deadline=$((SECONDS + $1))
-    shift
-    until "$@" >/dev/null 2>&1; do
-        ((SECONDS < deadline)) || return 1
-        sleep 1
-    done
-}
-
+# (poll SECONDS CMD...: tests/lib/common.sh)
 wait_ready() { k wait --for=condition=Ready "pod/$1" --timeout="${TIMEOUT}s" >/dev/null; }
-has_image() { local refs; refs=$(ctr -n k8s.io images ls -q 2>/dev/null); grep -qxF "$1" <<<"$refs"; }
+has_image() { [[ -n $(image_digest "$1") ]]; }
 in_pod() { local pod=$1; shift; kubectl -n "$NS" exec "$pod" -- "$@"; }
 cleanup() {
     kubectl delete namespace "$NS" --ignore-not-found --wait=false >/dev/null 2>&1

@@ -90,7 +90,7 @@ fn check_options(field: &str, options: &[String], errors: &mut Vec<FieldError>) 
         if !o.starts_with("--") {
             errors.push(err(
                 format!("{field}[{i}]"),
-                format!("{o:?} is not a pgBackRest option; write it as --name=value"),
+                format!("{o:?} is not a pgBackRest option; write it as --name=value, and quote a value with spaces as in a shell: --target=\"2026-11-24 14:00:00+00\""),
             ));
             continue;
         }
