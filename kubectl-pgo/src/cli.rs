@@ -90,7 +90,7 @@ pub enum Command {
             cluster's data: it asks for confirmation unless --yes is given.",
         after_help = "Examples:\n  kubectl pgo restore hippo --repoName repo1\n  \
             kubectl pgo restore hippo --repoName repo1 --options=--type=time \
-            --options='--target=2024-01-01 12:00:00+00'\n  kubectl pgo restore hippo --disable"
+            --options='--target=\"2024-01-01 12:00:00+00\"'\n  kubectl pgo restore hippo --disable"
     )]
     Restore(cmds::restore::Args),
 

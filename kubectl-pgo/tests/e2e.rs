@@ -686,7 +686,7 @@ fn restore_needs_yes_without_a_terminal_then_sets_spec_and_annotation() {
         "--options",
         "--type=time",
         "--options",
-        "--target=2024-01-01 12:00:00+00",
+        "--target=\"2024-01-01 12:00:00+00\"",
         "--yes",
     ])
     .ok();
@@ -694,7 +694,7 @@ fn restore_needs_yes_without_a_terminal_then_sets_spec_and_annotation() {
     assert_eq!(
         pc["spec"]["backups"]["pgbackrest"]["restore"],
         json!({"enabled": true, "repoName": "repo1",
-               "options": ["--type=time", "--target=2024-01-01 12:00:00+00"]})
+               "options": ["--type=time", "--target=\"2024-01-01 12:00:00+00\""]})
     );
     assert!(pc["metadata"]["annotations"][annotations::PGBACKREST_RESTORE].is_string());
     bed.pgo(&["restore", "hippo", "--disable"]).ok();
