@@ -205,7 +205,7 @@ fn run_in(
     options: &[String],
     errors: &mut Vec<FieldError>,
 ) -> Option<RepoRun> {
-    let options = &words(&format!("{field}.options"), options, errors);
+    // `options` are words already (see `words`): splitting twice would split a quoted value.
     check_options(&format!("{field}.options"), options, errors);
     match repos.iter().find(|r| r.name == repo) {
         Some(r) => Some(RepoRun {
@@ -313,13 +313,9 @@ pub fn validate(
                 }
             }
             let manual = p.manual.as_ref().and_then(|m| {
-                run_in(
-                    &repos,
-                    "spec.backups.pgbackrest.manual",
-                    &m.repo_name,
-                    m.options.as_deref().unwrap_or_default(),
-                    errors,
-                )
+                let field = "spec.backups.pgbackrest.manual";
+                let options = words(&format!("{field}.options"), m.options.as_deref().unwrap_or_default(), errors);
+                run_in(&repos, field, &m.repo_name, &options, errors)
             });
             let restore = p.restore.as_ref().filter(|r| r.enabled).and_then(|r| {
                 let field = "spec.backups.pgbackrest.restore.options";
@@ -444,6 +440,20 @@ mod tests {
         let manual =
             format!("{REPO}      manual: {{repoName: repo1, options: [\"--stanza=x\"]}}\n");
         assert!(errors_of(&manual)[0].contains("--stanza cannot be given"));
+    }
+
+    #[test]
+    fn a_quoted_target_with_a_space_is_one_word() {
+        let restore = format!(
+            "{REPO}      restore: {{enabled: true, repoName: repo1, options: [\"--type=time\", \"--target=\\\"2026-11-24 14:00:00+00\\\"\"]}}\n"
+        );
+        let mut errors = Vec::new();
+        let (b, _) = validate(&cluster(&restore), "img", &mut errors);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(
+            b.unwrap().restore.unwrap().options,
+            ["--type=time", "--target=2026-11-24 14:00:00+00"]
+        );
     }
 
     #[test]
