@@ -12,9 +12,12 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use pgo_api::names::{self, labels};
 use pgo_api::validate::{option_value, InstanceSet, RepoRun, ValidatedCluster};
 
-use super::instance::{claim_volume, data_directory, env, mount, PGDATA_MOUNT, PGWAL_MOUNT};
 use super::meta;
-use super::pgbackrest::{config_mount, config_volume, env_vars, pod_security, restricted};
+use super::pgbackrest::{config_mount, config_volume, env_vars};
+use super::pod::{
+    claim_volume, data_directory, env, env_field, mount, pod_security, restricted, PGDATA_MOUNT,
+    PGWAL_MOUNT,
+};
 
 /// The ServiceAccount of backup Jobs, allowed to exec into the repository host pod only.
 pub fn job_rbac(v: &ValidatedCluster) -> (ServiceAccount, Role, RoleBinding) {
@@ -123,10 +126,7 @@ pub fn backup_job(
         name: names::CONTAINER_PGBACKREST_JOB.into(),
         image: Some(agent_image.into()),
         command: Some(command),
-        env: Some(vec![super::instance::env_field(
-            "POD_NAMESPACE",
-            "metadata.namespace",
-        )]),
+        env: Some(vec![env_field("POD_NAMESPACE", "metadata.namespace")]),
         security_context: Some(restricted()),
         termination_message_policy: Some("FallbackToLogsOnError".into()),
         ..Default::default()

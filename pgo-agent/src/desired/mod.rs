@@ -6,6 +6,7 @@ mod instance;
 pub mod jobs;
 mod patroni;
 pub mod pgbackrest;
+mod pod;
 mod rbac;
 mod secret;
 mod service;

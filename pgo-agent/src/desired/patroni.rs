@@ -8,8 +8,8 @@ use pgo_api::names::{self, labels};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
-use super::instance::{data_directory, wal_directory, REPLICATION_TLS_COPY, SOCKET_DIR, TLS_COPY};
 use super::meta;
+use super::pod::{data_directory, wal_directory, REPLICATION_TLS_COPY, SOCKET_DIR, TLS_COPY};
 use crate::credentials::Material;
 use pgo_api::validate::{InstanceSet, ValidatedCluster};
 

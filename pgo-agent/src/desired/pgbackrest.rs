@@ -10,17 +10,16 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::{StatefulSet, StatefulSetSpec};
 use k8s_openapi::api::core::v1::{
-    Capabilities, ConfigMap, ConfigMapProjection, Container, ContainerPort, EmptyDirVolumeSource,
-    EnvVar, KeyToPath, PersistentVolumeClaim, PodSecurityContext, PodSpec, PodTemplateSpec, Probe,
-    ProjectedVolumeSource, SeccompProfile, SecretProjection, SecurityContext, TCPSocketAction,
-    Volume, VolumeMount, VolumeProjection,
+    ConfigMap, ConfigMapProjection, Container, ContainerPort, EmptyDirVolumeSource, EnvVar,
+    KeyToPath, PersistentVolumeClaim, PodSpec, PodTemplateSpec, Probe, ProjectedVolumeSource,
+    SecretProjection, TCPSocketAction, Volume, VolumeMount, VolumeProjection,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use pgo_api::names::{self, labels};
 
-use super::instance::{claim_volume, data_directory, env, mount, SOCKET_DIR};
 use super::meta;
+use super::pod::{claim_volume, data_directory, env, mount, pod_security, restricted, SOCKET_DIR};
 use crate::credentials::PGBACKREST_CLIENT_NAME;
 use pgo_api::validate::ValidatedCluster;
 use pgo_api::validate::{BackupSpec, Repo, RepoKind};
@@ -273,38 +272,6 @@ pub fn config_volume(cluster: &str, conf_key: &str, configuration: &[serde_json:
 
 pub fn config_mount() -> VolumeMount {
     mount(VOLUME, CONF_DIR, true)
-}
-
-/// Every container of the project: non-root, no privilege escalation, no capabilities, a
-/// read-only root filesystem.
-pub(super) fn restricted() -> SecurityContext {
-    SecurityContext {
-        allow_privilege_escalation: Some(false),
-        privileged: Some(false),
-        read_only_root_filesystem: Some(true),
-        run_as_non_root: Some(true),
-        capabilities: Some(Capabilities {
-            drop: Some(vec!["ALL".into()]),
-            ..Default::default()
-        }),
-        ..Default::default()
-    }
-}
-
-/// Every pod of the project meets the `restricted` Pod Security Standard: non-root, with the
-/// runtime's default seccomp profile (and [`restricted`] containers).
-pub(super) fn pod_security(uid: i64) -> PodSecurityContext {
-    PodSecurityContext {
-        run_as_non_root: Some(true),
-        run_as_user: Some(uid),
-        run_as_group: Some(uid),
-        fs_group: Some(uid),
-        seccomp_profile: Some(SeccompProfile {
-            type_: "RuntimeDefault".into(),
-            localhost_profile: None,
-        }),
-        ..Default::default()
-    }
 }
 
 fn tcp_probe() -> Probe {

@@ -1,11 +1,9 @@
 //! `create`'s flags, and their checks: every problem at once, each naming its flag and fix.
 
-use std::time::Duration;
-
 use clap::Subcommand;
 
 use super::check::agent_rules;
-use super::manifest::build;
+use super::manifest::{build, ValidatedCluster};
 use super::{Error, EXAMPLES, LONG_ABOUT};
 use crate::common::cluster::{check_name, check_replicas, check_set};
 use crate::validate;
@@ -137,23 +135,6 @@ impl ClusterArgs {
     }
 }
 
-/// Inputs checked and parsed: what `build` needs, and nothing unchecked.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ValidatedCluster {
-    pub name: String,
-    pub pg_version: i32,
-    pub replicas: i32,
-    pub instance_set: String,
-    pub storage_size: String,
-    pub storage_class: Option<String>,
-    pub cpu: Option<String>,
-    pub memory: Option<String>,
-    pub users: Vec<String>,
-    pub databases: Vec<String>,
-    pub backups: bool,
-    pub timeout: Duration,
-}
-
 /// A major version the agent has an image for.
 pub fn check_version(v: &str) -> Result<i32, String> {
     let supported = pgo_api::validate::SUPPORTED_POSTGRES_VERSIONS;
@@ -280,5 +261,54 @@ mod tests {
             "NAME is required when not running interactively: kubectl pgo create cluster NAME"
         );
         assert_eq!(err.exit_code(), EXIT_USAGE);
+    }
+
+    // What `build` makes of checked flags.
+    use super::super::manifest::build;
+    use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+
+    /// The defaults make PGO's hippo example, with the replicas it leaves to the default.
+    #[test]
+    fn defaults_build_the_pgo_hippo_manifest() {
+        let mut expected: serde_json::Value =
+            serde_yaml::from_str(include_str!("../../../../examples/hippo.yaml")).unwrap();
+        expected["spec"]["instances"][0]["replicas"] = 1.into();
+        let pc = build(&validate(&ClusterArgs::named("hippo")).unwrap());
+        assert_eq!(serde_json::to_value(&pc).unwrap(), expected);
+    }
+
+    #[test]
+    fn flags_set_resources_users_class_and_no_backups() {
+        let a = ClusterArgs {
+            replicas: "3".into(),
+            instance_set: "fast".into(),
+            storage_size: "10Gi".into(),
+            storage_class: Some("ssd".into()),
+            cpu: Some("500m".into()),
+            memory: Some("1Gi".into()),
+            users: vec!["app".into(), "report".into()],
+            databases: vec!["app".into(), "stats".into()],
+            no_backups: true,
+            ..ClusterArgs::named("hippo")
+        };
+        let pc = build(&validate(&a).unwrap());
+        let set = &pc.spec.instances[0];
+        assert_eq!(set.name.as_deref(), Some("fast"));
+        assert_eq!(set.replicas, Some(3));
+        assert_eq!(
+            set.data_volume_claim_spec.storage_class_name.as_deref(),
+            Some("ssd")
+        );
+        let res = set.resources.as_ref().unwrap();
+        assert_eq!(res.requests, res.limits);
+        assert_eq!(res.limits.as_ref().unwrap()["cpu"], Quantity("500m".into()));
+        let users = pc.spec.users.unwrap();
+        assert_eq!(users.len(), 2);
+        assert_eq!(users[1].name, "report");
+        assert_eq!(
+            users[1].databases.as_deref(),
+            Some(&["app".to_string(), "stats".to_string()][..])
+        );
+        assert!(pc.spec.backups.is_none());
     }
 }

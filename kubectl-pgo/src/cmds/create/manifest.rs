@@ -1,6 +1,7 @@
 //! The PostgresCluster for validated inputs. No I/O.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use k8s_openapi::api::core::v1::{
     PersistentVolumeClaimSpec, ResourceRequirements, VolumeResourceRequirements,
@@ -10,8 +11,6 @@ use pgo_api::{
     Backups, PgBackRestArchive, PgBackRestRepo, PostgresCluster, PostgresClusterSpec,
     PostgresInstanceSetSpec, PostgresUserSpec, RepoPvc,
 };
-
-use super::args::ValidatedCluster;
 
 fn volume_claim(size: &str, class: &Option<String>) -> PersistentVolumeClaimSpec {
     PersistentVolumeClaimSpec {
@@ -85,53 +84,19 @@ pub fn build(v: &ValidatedCluster) -> PostgresCluster {
     pc
 }
 
-#[cfg(test)]
-mod tests {
-    use super::super::args::{validate, ClusterArgs};
-    use super::*;
-
-    /// The defaults make PGO's hippo example, with the replicas it leaves to the default.
-    #[test]
-    fn defaults_build_the_pgo_hippo_manifest() {
-        let mut expected: serde_json::Value =
-            serde_yaml::from_str(include_str!("../../../../examples/hippo.yaml")).unwrap();
-        expected["spec"]["instances"][0]["replicas"] = 1.into();
-        let pc = build(&validate(&ClusterArgs::named("hippo")).unwrap());
-        assert_eq!(serde_json::to_value(&pc).unwrap(), expected);
-    }
-
-    #[test]
-    fn flags_set_resources_users_class_and_no_backups() {
-        let a = ClusterArgs {
-            replicas: "3".into(),
-            instance_set: "fast".into(),
-            storage_size: "10Gi".into(),
-            storage_class: Some("ssd".into()),
-            cpu: Some("500m".into()),
-            memory: Some("1Gi".into()),
-            users: vec!["app".into(), "report".into()],
-            databases: vec!["app".into(), "stats".into()],
-            no_backups: true,
-            ..ClusterArgs::named("hippo")
-        };
-        let pc = build(&validate(&a).unwrap());
-        let set = &pc.spec.instances[0];
-        assert_eq!(set.name.as_deref(), Some("fast"));
-        assert_eq!(set.replicas, Some(3));
-        assert_eq!(
-            set.data_volume_claim_spec.storage_class_name.as_deref(),
-            Some("ssd")
-        );
-        let res = set.resources.as_ref().unwrap();
-        assert_eq!(res.requests, res.limits);
-        assert_eq!(res.limits.as_ref().unwrap()["cpu"], Quantity("500m".into()));
-        let users = pc.spec.users.unwrap();
-        assert_eq!(users.len(), 2);
-        assert_eq!(users[1].name, "report");
-        assert_eq!(
-            users[1].databases.as_deref(),
-            Some(&["app".to_string(), "stats".to_string()][..])
-        );
-        assert!(pc.spec.backups.is_none());
-    }
+/// Inputs checked and parsed: what `build` needs, and nothing unchecked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidatedCluster {
+    pub name: String,
+    pub pg_version: i32,
+    pub replicas: i32,
+    pub instance_set: String,
+    pub storage_size: String,
+    pub storage_class: Option<String>,
+    pub cpu: Option<String>,
+    pub memory: Option<String>,
+    pub users: Vec<String>,
+    pub databases: Vec<String>,
+    pub backups: bool,
+    pub timeout: Duration,
 }

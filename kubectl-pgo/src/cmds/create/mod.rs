@@ -171,7 +171,7 @@ pub async fn run(
 async fn wizard_or_ctrl_c(
     args: &ClusterArgs,
     namespace: Option<String>,
-) -> Result<Option<args::ValidatedCluster>, Error> {
+) -> Result<Option<manifest::ValidatedCluster>, Error> {
     let args = args.clone();
     let mut ctrl_c = Box::pin(tokio::signal::ctrl_c());
     let task = tokio::task::spawn_blocking(move || wizard::run(&args, namespace.as_deref()));

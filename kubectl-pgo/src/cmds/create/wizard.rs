@@ -5,7 +5,8 @@ use dialoguer::theme::ColorfulTheme;
 use dialoguer::{Confirm, Input, Select};
 use pgo_api::validate::SUPPORTED_POSTGRES_VERSIONS;
 
-use super::args::{validate, ClusterArgs, ValidatedCluster};
+use super::args::{validate, ClusterArgs};
+use super::manifest::ValidatedCluster;
 use super::Error;
 use crate::common::cluster::{check_name, check_replicas};
 use crate::validate;
