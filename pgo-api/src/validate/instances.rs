@@ -16,6 +16,38 @@ pub const MAX_REPLICAS: i32 = 16;
 /// `<cluster>-<set>-` plus a four-character suffix.
 const INSTANCE_SUFFIX_LEN: usize = 5;
 
+/// The smallest volume Postgres can start on, with room to spare.
+const MIN_VOLUME_BYTES: f64 = 1024.0 * 1024.0;
+
+/// A Kubernetes quantity (`1Gi`, `500M`, `1e9`) in bytes; `None` when it does not parse.
+pub fn quantity_bytes(q: &str) -> Option<f64> {
+    let q = q.trim();
+    let split = q
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+' || c == '-'))
+        .unwrap_or(q.len());
+    let (number, suffix) = q.split_at(split);
+    let n: f64 = number.parse().ok()?;
+    let scale = match suffix {
+        "" => 1.0,
+        "Ki" => 1024f64,
+        "Mi" => 1024f64.powi(2),
+        "Gi" => 1024f64.powi(3),
+        "Ti" => 1024f64.powi(4),
+        "Pi" => 1024f64.powi(5),
+        "Ei" => 1024f64.powi(6),
+        "m" => 1e-3,
+        "k" => 1e3,
+        "M" => 1e6,
+        "G" => 1e9,
+        "T" => 1e12,
+        "P" => 1e15,
+        "E" => 1e18,
+        s if s.starts_with(['e', 'E']) => 10f64.powi(s[1..].parse().ok()?),
+        _ => return None,
+    };
+    Some(n * scale).filter(|b| b.is_finite())
+}
+
 pub fn validate(
     spec: &PostgresClusterSpec,
     cluster: &str,
@@ -78,6 +110,23 @@ pub fn validate(
                 format!("{field}.dataVolumeClaimSpec.resources.requests.storage"),
                 "is required, e.g. 1Gi",
             ));
+        }
+        for (claim, name) in [
+            (Some(&set.data_volume_claim_spec), "dataVolumeClaimSpec"),
+            (set.wal_volume_claim_spec.as_ref(), "walVolumeClaimSpec"),
+        ] {
+            let size = claim
+                .and_then(|c| c.resources.as_ref())
+                .and_then(|r| r.requests.as_ref())
+                .and_then(|r| r.get("storage"));
+            if let Some(q) = size {
+                if quantity_bytes(&q.0).is_none_or(|b| b < MIN_VOLUME_BYTES) {
+                    errors.push(err(
+                        format!("{field}.{name}.resources.requests.storage"),
+                        format!("{:?} must be a size of at least 1Mi, such as 1Gi", q.0),
+                    ));
+                }
+            }
         }
         if claim.access_modes.as_ref().is_none_or(|m| m.is_empty()) {
             errors.push(err(

@@ -28,6 +28,9 @@ pub use unsupported::fields as unsupported_fields;
 use crate::{names, PostgresCluster};
 use error::err;
 
+/// The longest cluster name: the derived object names must stay within Kubernetes' limits.
+pub const MAX_CLUSTER_NAME: usize = 45;
+
 /// The major versions whose images this project builds.
 pub const SUPPORTED_POSTGRES_VERSIONS: &[i32] = &[15];
 
@@ -49,6 +52,14 @@ pub fn validate(
     let name = pc.metadata.name.clone().unwrap_or_default();
     let namespace = pc.metadata.namespace.clone().unwrap_or_default();
 
+    if !(is_dns_label(&name, MAX_CLUSTER_NAME)
+        && name.starts_with(|c: char| c.is_ascii_lowercase()))
+    {
+        errors.push(err(
+            "metadata.name",
+            format!("{name:?} must start with a letter and be lowercase letters, digits and '-', at most {MAX_CLUSTER_NAME} characters: object names such as <name>-primary are derived from it"),
+        ));
+    }
     let image = image(pc, defaults, &mut errors);
     let port = network::port(spec, &mut errors);
     let instance_sets = instances::validate(spec, &name, &mut errors);

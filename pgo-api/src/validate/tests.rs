@@ -175,3 +175,39 @@ fn user_hba_rules_may_not_reach_around_tls_or_the_mandatory_users() {
         }
     }
 }
+
+#[test]
+fn cluster_names_and_volume_sizes_kubernetes_would_refuse_later_are_refused_now() {
+    let mut pc = cluster(BASE);
+    pc.metadata.name = Some("1db".into());
+    let errors = validate(&pc, &defaults()).unwrap_err();
+    assert_eq!(errors[0].field, "metadata.name");
+    let mut pc = cluster(BASE);
+    pc.spec.instances[0]
+        .data_volume_claim_spec
+        .resources
+        .as_mut()
+        .unwrap()
+        .requests
+        .as_mut()
+        .unwrap()
+        .insert(
+            "storage".into(),
+            k8s_openapi::apimachinery::pkg::api::resource::Quantity("1".into()),
+        );
+    let errors = validate(&pc, &defaults()).unwrap_err();
+    assert_eq!(
+        errors[0].field,
+        "spec.instances[0].dataVolumeClaimSpec.resources.requests.storage"
+    );
+    assert!(errors[0].message.contains("at least 1Mi"));
+    for (q, bytes) in [
+        ("1Gi", 1073741824.0),
+        ("500M", 5e8),
+        ("1e9", 1e9),
+        ("1.5Ki", 1536.0),
+    ] {
+        assert_eq!(instances::quantity_bytes(q), Some(bytes), "{q}");
+    }
+    assert_eq!(instances::quantity_bytes("lots"), None);
+}

@@ -91,6 +91,31 @@ mod tests {
         let long = "a".repeat(40);
         let both: &[(&str, Cli, Spec, &str, &str)] = &[
             (
+                "name 1db",
+                |a| a.name = Some("1db".into()),
+                |p| p.metadata.name = Some("1db".into()),
+                "NAME",
+                "metadata.name",
+            ),
+            (
+                "storage 1",
+                |a| a.storage_size = "1".into(),
+                |p| {
+                    let q = k8s_openapi::apimachinery::pkg::api::resource::Quantity("1".into());
+                    let claim = &mut p.spec.instances[0].data_volume_claim_spec;
+                    claim
+                        .resources
+                        .as_mut()
+                        .unwrap()
+                        .requests
+                        .as_mut()
+                        .unwrap()
+                        .insert("storage".into(), q);
+                },
+                "--storage-size",
+                "spec.instances[0].dataVolumeClaimSpec.resources.requests.storage",
+            ),
+            (
                 "replicas 0",
                 |a| a.replicas = "0".into(),
                 |p| p.spec.instances[0].replicas = Some(0),
@@ -191,47 +216,6 @@ mod tests {
         let mut pc = build(&validate(&ClusterArgs::named("hippo")).unwrap());
         pc.metadata.name = Some(long);
         assert!(pgo_api::validate::validate(&pc, &defaults()).is_err());
-
-        // Refused by the CLI only: the agent's validation lets them through and Kubernetes (a
-        // Service named 1db-primary) or the provisioner (a 1-byte volume) fails later. When the
-        // agent learns the rule, move the row up.
-        let cli_only: &[(&str, Cli, Spec, &str)] = &[
-            (
-                "name 1db",
-                |a| a.name = Some("1db".into()),
-                |p| p.metadata.name = Some("1db".into()),
-                "invalid NAME \"1db\": must start with a letter",
-            ),
-            (
-                "storage 1",
-                |a| a.storage_size = "1".into(),
-                |p| {
-                    let q = k8s_openapi::apimachinery::pkg::api::resource::Quantity("1".into());
-                    let claim = &mut p.spec.instances[0].data_volume_claim_spec;
-                    claim
-                        .resources
-                        .as_mut()
-                        .unwrap()
-                        .requests
-                        .as_mut()
-                        .unwrap()
-                        .insert("storage".into(), q);
-                },
-                "invalid --storage-size \"1\": must be at least 1Mi",
-            ),
-        ];
-        for (case, cli, spec, text) in cli_only {
-            let mut args = ClusterArgs::named("hippo");
-            cli(&mut args);
-            let msg = validate(&args).expect_err(case).to_string();
-            assert!(msg.contains(text), "{case}: CLI says {msg}");
-            let mut pc = build(&validate(&ClusterArgs::named("hippo")).unwrap());
-            spec(&mut pc);
-            assert!(
-                pgo_api::validate::validate(&pc, &defaults()).is_ok(),
-                "{case}: the agent rejects it now: move the row up"
-            );
-        }
     }
 
     #[test]
