@@ -141,6 +141,7 @@ fn base<'a>(
         actions: Actions::default(),
         retiring: None,
         rolling: None,
+        pending_restart: Vec::new(),
         backups: Backups::NotRun,
         now: pgbackrest::restore::time(chrono::Utc::now()),
     }
@@ -260,6 +261,7 @@ async fn reconcile_inner(pc: &PostgresCluster, ctx: &Context) -> Result<Action, 
         switchover: done.switchover,
     };
     input.retiring = retire.waiting;
+    input.pending_restart = rolling::pending_restarts(&want.plan, &read);
     input.rolling = match roll {
         Roll::Done => None,
         Roll::Wait(m) => Some(m),

@@ -168,6 +168,7 @@ pub async fn roll(ctx: &Context, pc: &PostgresCluster, v: &ValidatedCluster, ste
         Roll::Restart {
             pod,
             checkpoint,
+            in_place,
             message,
         } => {
             if *checkpoint {
@@ -175,6 +176,20 @@ pub async fn roll(ctx: &Context, pc: &PostgresCluster, v: &ValidatedCluster, ste
                 if let Err(e) = exec::psql(client, ns, pod, "checkpoint", "CHECKPOINT").await {
                     tracing::warn!(cluster = %v.name, %pod, error = %e, "checkpoint before restart failed");
                 }
+            }
+            if *in_place {
+                let scope = names::patroni_scope(&v.name);
+                match exec::restart_pending(client, ns, pod, &scope).await {
+                    Ok(true) => {
+                        publish(ctx, pc, Note::normal("RollingUpdate", message.clone())).await
+                    }
+                    Ok(false) => {} // Patroni's own view: no restart pending any more
+                    Err(e) => {
+                        let message = format!("{message}: the restart failed: {e}");
+                        publish(ctx, pc, Note::warning("RollingUpdateFailed", message)).await
+                    }
+                }
+                return;
             }
             let api: Api<Pod> = Api::namespaced(client.clone(), ns);
             match api.delete(pod, &DeleteParams::default()).await {

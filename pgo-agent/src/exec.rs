@@ -189,6 +189,43 @@ pub async fn switchover(
     Ok(out)
 }
 
+/// Restarts Postgres on the member `pod` through Patroni, only if Patroni itself still sees
+/// a restart pending there (so a stale status annotation never causes a second restart).
+/// Returns whether it restarted.
+pub async fn restart_pending(
+    client: &Client,
+    namespace: &str,
+    pod: &str,
+    scope: &str,
+) -> Result<bool, Error> {
+    const NOT_PENDING: &str = "restart conditions are not satisfied";
+    let out = match run(
+        client,
+        namespace,
+        pod,
+        "patronictl restart",
+        r#"exec patronictl restart --force --pending "$1" "$(hostname)""#,
+        scope,
+    )
+    .await
+    {
+        Err(Error::Failed { stderr, .. }) if stderr.contains(NOT_PENDING) => return Ok(false),
+        other => other?,
+    };
+    // patronictl exits 0 when the restart failed, too; its words tell.
+    if out.contains(NOT_PENDING) {
+        return Ok(false);
+    }
+    if out.contains("Failed") || out.contains("failed") {
+        return Err(Error::Failed {
+            what: "patronictl restart",
+            pod: pod.into(),
+            stderr: out.lines().last().unwrap_or_default().trim().to_string(),
+        });
+    }
+    Ok(true)
+}
+
 /// `pgo-agent exec`: runs a command in a container of a pod of this namespace, copies its
 /// output to ours as it comes, and returns its exit code. Backup Jobs use it to run
 /// `pgbackrest backup` in the repository host.

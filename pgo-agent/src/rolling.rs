@@ -4,8 +4,13 @@
 //! streaming; then a switchover to an updated replica; then the old primary, now a replica.
 //! A single instance gets a `CHECKPOINT` before its restart, so recovery is short.
 //!
+//! A parameter that needs a restart (`shared_buffers`, `max_connections`, ...) rolls in the same
+//! order: Patroni marks each member `pending_restart` in the status it keeps on its pod, and the
+//! agent restarts Postgres in place through Patroni (the pod stays), replicas first.
+//!
 //! Pure: decided from what is observed (each pod's `controller-revision-hash` against its
-//! StatefulSet's `updateRevision`), never from memory, so an agent restarted mid-roll resumes it.
+//! StatefulSet's `updateRevision`, Patroni's `pending_restart`), never from memory, so an agent
+//! restarted mid-roll resumes it.
 
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::Pod;
@@ -28,11 +33,14 @@ pub enum Roll {
     Done,
     /// Something must settle first; the reason is shown in the status.
     Wait(String),
-    /// Delete this pod so that it is recreated from the new revision.
+    /// Delete this pod so that it is recreated from the new revision, or (`in_place`) restart
+    /// its Postgres through Patroni for a parameter that needs a restart.
     Restart {
         pod: String,
         /// Run `CHECKPOINT` first: the instance is the only one (a primary).
         checkpoint: bool,
+        /// Restart Postgres through Patroni (`pending_restart`); the pod stays.
+        in_place: bool,
         message: String,
     },
     /// Hand the primary over to an updated, caught-up replica.
@@ -66,6 +74,13 @@ fn caught_up(replica: &Pod, primary: Option<&Pod>) -> bool {
     }
 }
 
+/// Whether Patroni reports a parameter change that needs a restart of this member.
+pub fn pending_restart(pod: &Pod) -> bool {
+    patroni_status(pod)
+        .and_then(|s| s.get("pending_restart").and_then(|v| v.as_bool()))
+        .unwrap_or(false)
+}
+
 fn is_primary(pod: &Pod) -> bool {
     pod.labels().get(labels::ROLE).map(String::as_str) == Some(labels::ROLE_MASTER)
 }
@@ -74,7 +89,16 @@ fn is_primary(pod: &Pod) -> bool {
 struct Member<'a> {
     instance: &'a str,
     pod: Option<&'a Pod>,
+    /// Runs an older revision than its StatefulSet's: the pod must be recreated.
     outdated: bool,
+    /// Runs the current revision, but Postgres waits for a restart (Patroni's `pending_restart`).
+    pending_restart: bool,
+}
+
+impl Member<'_> {
+    fn due(&self) -> bool {
+        self.outdated || self.pending_restart
+    }
 }
 
 /// Decides the next step. `stateful_sets` are the freshest copies (those just applied).
@@ -102,14 +126,16 @@ pub fn decide(plan: &InstancePlan, stateful_sets: &[StatefulSet], read: &ReadSta
             (Some(want), Some(has)) => want != has,
             _ => false,
         };
+        let pending_restart = !outdated && pod.is_some_and(pending_restart);
         members.push(Member {
             instance,
             pod,
             outdated,
+            pending_restart,
         });
     }
     let total = members.len();
-    let pending: Vec<&Member> = members.iter().filter(|m| m.outdated).collect();
+    let pending: Vec<&Member> = members.iter().filter(|m| m.due()).collect();
     if pending.is_empty() {
         return Roll::Done;
     }
@@ -139,23 +165,28 @@ pub fn decide(plan: &InstancePlan, stateful_sets: &[StatefulSet], read: &ReadSta
     if let Some(m) = pending.iter().find(|m| !m.pod.is_some_and(is_primary)) {
         let pod = m.pod.expect("checked above").name_any();
         return Roll::Restart {
-            message: format!("{progress}: restarting replica {pod} with the new revision"),
+            message: format!("{progress}: restarting replica {pod} {}", why(m)),
             pod,
             checkpoint: false,
+            in_place: !m.outdated,
         };
     }
-    // Only the primary is outdated.
+    // Only the primary is due.
     let old = pending[0].pod.expect("checked above").name_any();
     if total == 1 {
         return Roll::Restart {
-            message: format!("{progress}: restarting the only instance {old} after a checkpoint"),
+            message: format!(
+                "{progress}: restarting the only instance {old} {} after a checkpoint",
+                why(pending[0])
+            ),
             pod: old,
             checkpoint: true,
+            in_place: !pending[0].outdated,
         };
     }
     let candidate = members
         .iter()
-        .filter(|m| !m.outdated)
+        .filter(|m| !m.due())
         .filter_map(|m| m.pod)
         .find(|p| !is_primary(p));
     match candidate {
@@ -171,6 +202,28 @@ pub fn decide(plan: &InstancePlan, stateful_sets: &[StatefulSet], read: &ReadSta
             "{progress}: no updated replica is ready to take over from the primary {old}"
         )),
     }
+}
+
+fn why(m: &Member) -> &'static str {
+    if m.outdated {
+        "with the new revision"
+    } else {
+        "in place: a changed parameter needs a restart"
+    }
+}
+
+/// The instances whose Postgres waits for a restart, for the status.
+pub fn pending_restarts(plan: &InstancePlan, read: &ReadState) -> Vec<String> {
+    let planned: Vec<String> = plan
+        .values()
+        .flatten()
+        .map(|i| names::instance_pod(i))
+        .collect();
+    read.pods
+        .iter()
+        .filter(|p| planned.contains(&p.name_any()) && pending_restart(p))
+        .map(|p| p.name_any())
+        .collect()
 }
 
 #[cfg(test)]
@@ -262,10 +315,11 @@ mod tests {
             Roll::Restart {
                 pod,
                 checkpoint,
+                in_place,
                 message,
             } => {
                 assert_eq!(pod, "b-0");
-                assert!(!checkpoint);
+                assert!(!checkpoint && !in_place);
                 assert!(message.starts_with("rolling 1/3"), "{message}");
             }
             other => panic!("{other:?}"),
@@ -358,6 +412,84 @@ mod tests {
         assert!(
             matches!(decide(&plan(&["a", "b"]), &sets, &read), Roll::Wait(w) if w.contains("replica b is not streaming"))
         );
+    }
+
+    fn with_pending_restart(mut p: Pod) -> Pod {
+        let a = p.metadata.annotations.as_mut().unwrap();
+        let status = a["status"].trim_end_matches('}').to_string() + r#","pending_restart":true}"#;
+        a.insert("status".into(), status);
+        p
+    }
+
+    #[test]
+    fn a_parameter_that_needs_a_restart_rolls_replicas_in_place_then_switches_over() {
+        let p = plan(&["a", "b"]);
+        let sets = [sts("a", "r1"), sts("b", "r1")];
+        let mut read = ReadState {
+            pods: vec![
+                with_pending_restart(member("a", MASTER, "r1", 100)),
+                with_pending_restart(member("b", REPLICA, "r1", 100)),
+            ],
+            ..Default::default()
+        };
+        assert_eq!(pending_restarts(&p, &read), ["a-0", "b-0"]);
+        match decide(&p, &sets, &read) {
+            Roll::Restart {
+                pod,
+                in_place,
+                checkpoint,
+                message,
+            } => {
+                assert_eq!(pod, "b-0");
+                assert!(in_place && !checkpoint);
+                assert!(message.contains("needs a restart"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // b restarted: the primary hands over to it, never restarts under writes.
+        read.pods[1] = member("b", REPLICA, "r1", 100);
+        assert!(matches!(
+            decide(&p, &sets, &read),
+            Roll::Switchover { primary, candidate, .. } if primary == "a-0" && candidate == "b-0"
+        ));
+        // A replica still waiting for its restart is no candidate.
+        read.pods[1] = with_pending_restart(member("b", REPLICA, "r1", 100));
+        read.pods[0] = member("a", MASTER, "r1", 100);
+        assert!(
+            matches!(decide(&p, &sets, &read), Roll::Restart { pod, in_place: true, .. } if pod == "b-0")
+        );
+    }
+
+    #[test]
+    fn a_single_instance_with_a_pending_restart_restarts_in_place_after_a_checkpoint() {
+        let read = ReadState {
+            pods: vec![with_pending_restart(member("a", MASTER, "r1", 100))],
+            ..Default::default()
+        };
+        assert!(matches!(
+            decide(&plan(&["a"]), &[sts("a", "r1")], &read),
+            Roll::Restart {
+                checkpoint: true,
+                in_place: true,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn a_new_revision_wins_over_a_pending_restart() {
+        let read = ReadState {
+            pods: vec![
+                member("a", MASTER, "r2", 100),
+                with_pending_restart(member("b", REPLICA, "r1", 100)),
+            ],
+            ..Default::default()
+        };
+        let sets = [sts("a", "r2"), sts("b", "r2")];
+        assert!(matches!(
+            decide(&plan(&["a", "b"]), &sets, &read),
+            Roll::Restart { pod, in_place: false, .. } if pod == "b-0"
+        ));
     }
 
     #[test]

@@ -83,6 +83,8 @@ pub struct Input<'a> {
     pub retiring: Option<String>,
     /// The rolling update's step or why it waits (see `crate::rolling`).
     pub rolling: Option<String>,
+    /// Pods whose Postgres waits for a restart (see `crate::rolling::pending_restarts`).
+    pub pending_restart: Vec<String>,
     pub backups: Backups,
     pub now: Time,
 }
@@ -290,6 +292,7 @@ pub fn compute(input: &Input) -> PostgresClusterStatus {
             primary: primary.map(|p| p.pod.clone()),
             switchover: actions.switchover.or(prev_patroni.switchover),
             switchover_timeline: prev_patroni.switchover_timeline,
+            pending_restart: input.pending_restart.clone(),
         }),
         postgres_version: postgres_version.or(prev.postgres_version),
         users_revision: actions.users_revision.or(prev.users_revision),
@@ -384,6 +387,7 @@ mod tests {
             actions: Actions::default(),
             retiring: None,
             rolling: None,
+            pending_restart: Vec::new(),
             backups: Backups::NotRun,
             now: time(now),
         }

@@ -630,6 +630,10 @@ pub struct PatroniStatus {
     /// The timeline reached by the last switchover.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub switchover_timeline: Option<i64>,
+    /// Instance pods whose Postgres waits for a restart to apply a changed parameter
+    /// (Patroni's `pending_restart`); the agent restarts them in a safe order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pending_restart: Vec<String>,
 }
 
 /// pgBackRest status.

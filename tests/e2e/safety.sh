@@ -109,6 +109,37 @@ test_a_resources_change_rolls_one_instance_at_a_time() {
         fail "no Event for the second step"
 }
 
+# setting_everywhere NAME VALUE: every instance runs with NAME = VALUE, and none waits for a restart.
+setting_everywhere() {
+    local pod
+    for pod in $(postgres_pods_field '{.items[*].metadata.name}'); do
+        [[ $(kc exec "$pod" -c database -- psql -X -Atq -c "show $1") == "$2" ]] || return 1
+    done
+    [[ -z $(pc '{.status.patroni.pendingRestart}') ]] && two_ready
+}
+
+test_a_parameter_that_needs_a_restart_rolls_in_place() {
+    CLUSTER=rolling
+    wait_until 120 "two ready instances" two_ready
+    local before seen=no deadline=$(($(date +%s) + 300))
+    before=$(kc get pod -l "$L/cluster=rolling,$L/data=postgres" -o jsonpath='{.items[*].metadata.uid}')
+    start_writing
+    sleep 1
+    # max_connections can change only with a restart: Patroni marks it pending on each member.
+    kc patch postgrescluster rolling --type=merge -p '{"spec":{"patroni":{"dynamicConfiguration":{"postgresql":{"parameters":{"max_connections":"123"}}}}}}' >/dev/null
+    until setting_everywhere max_connections 123; do
+        [[ -n $(pc '{.status.patroni.pendingRestart}') ]] && seen=yes
+        (($(date +%s) < deadline)) || fail "the restart did not finish in 300 s"
+        sleep 0.5
+    done
+    stop_writing
+    expect_eq "status.patroni.pendingRestart named the instances" "$seen" yes
+    expect_eq "pods kept (restarted in place)" "$(kc get pod -l "$L/cluster=rolling,$L/data=postgres" -o jsonpath='{.items[*].metadata.uid}')" "$before"
+    expect_eq "rows after the restart" "$(app_psql "select count(*) from rows")" 1000
+    kc get events --field-selector involvedObject.name=rolling -o jsonpath='{.items[*].message}' | grep -q "needs a restart" ||
+        fail "no Event for the restart"
+}
+
 test_patroni_api_refuses_unauthenticated_changes() {
     CLUSTER=rolling
     wait_until 120 "cluster Ready" is_ready
@@ -136,6 +167,7 @@ e2e_namespace
 run_test "renaming the only instance set keeps every row" test_renaming_the_only_instance_set_keeps_every_row
 run_test "a scale-down while shut down keeps every volume" test_scale_down_while_shut_down_keeps_every_instances_volume
 run_test "a resources change rolls one instance at a time" test_a_resources_change_rolls_one_instance_at_a_time
+run_test "a parameter that needs a restart rolls in place" test_a_parameter_that_needs_a_restart_rolls_in_place
 run_test "Patroni's API refuses unauthenticated changes" test_patroni_api_refuses_unauthenticated_changes
 e2e_namespace_done
 summary "safety e2e"

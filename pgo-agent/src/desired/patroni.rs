@@ -225,10 +225,21 @@ pub fn config_map(v: &ValidatedCluster, files: &BTreeMap<String, String>) -> Con
     }
 }
 
-/// Changes to a set's Patroni file or to the certificates roll that set's pods.
+/// Changes to a set's Patroni file or to the certificates roll that set's pods. The file's
+/// `bootstrap.dcs` is left out: Patroni reads it only when it creates a cluster, and the agent
+/// applies the dynamic configuration to running clusters through `patronictl edit-config`
+/// (parameters that need a restart then roll through Patroni's `pending_restart`).
 pub fn config_hash(file: &str, material: &Material) -> String {
     let mut h = Sha256::new();
-    h.update(file.as_bytes());
+    match serde_yaml::from_str::<Value>(file) {
+        Ok(mut config) => {
+            if let Some(bootstrap) = config.get_mut("bootstrap").and_then(Value::as_object_mut) {
+                bootstrap.remove("dcs");
+            }
+            h.update(config.to_string().as_bytes());
+        }
+        Err(_) => h.update(file.as_bytes()),
+    }
     for c in [&material.server, &material.replication]
         .into_iter()
         .flatten()
@@ -453,6 +464,19 @@ mod tests {
             key: "k".into(),
         });
         assert_ne!(h, config_hash("file", &renewed));
+    }
+
+    #[test]
+    fn a_dynamic_configuration_change_does_not_roll_pods() {
+        let mut v = validated(HIPPO);
+        let m = material(&v);
+        let set = v.instance_sets[0].clone();
+        let before = config_hash(&set_yaml(&v, &set), &m);
+        v.parameters.insert("max_connections".into(), "123".into());
+        v.leader_lease_seconds = 20;
+        assert_eq!(config_hash(&set_yaml(&v, &set), &m), before);
+        v.port = 5433;
+        assert_ne!(config_hash(&set_yaml(&v, &set), &m), before);
     }
 
     #[test]
