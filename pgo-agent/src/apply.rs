@@ -44,6 +44,8 @@ pub struct Applied {
     pub stateful_sets: Vec<StatefulSet>,
     /// Write requests this pass sent (applies and deletes).
     pub writes: u32,
+    /// Claims whose change the API server refused: (wanted, reason, message).
+    pub refused_claims: Vec<(PersistentVolumeClaim, String, String)>,
 }
 
 type Key = (&'static str, String, String);
@@ -248,7 +250,23 @@ impl<'a> Applier<'a> {
             })
             .map(|p| keep_bound_fields(p, read))
             .collect();
-        self.apply_all(&pvcs, &read.pvcs).await?;
+        // A size change the API server refuses (a shrink, or growth the StorageClass does not
+        // allow) keeps that volume as it is; everything else goes on.
+        let mut refused = Vec::new();
+        for pvc in &pvcs {
+            match self.apply(pvc, &read.pvcs).await {
+                Ok(_) => {}
+                Err(Error::Apply {
+                    source: kube::Error::Api(e),
+                    ..
+                }) if (e.code == 403 || e.code == 422)
+                    && read.pvcs.contains_key(&pvc.name_any()) =>
+                {
+                    refused.push((pvc.clone(), e.reason.clone(), e.message.clone()));
+                }
+                Err(e) => return Err(e),
+            }
+        }
         let (primary, replicas): (Vec<StatefulSet>, Vec<StatefulSet>) = desired
             .stateful_sets
             .iter()
@@ -276,6 +294,7 @@ impl<'a> Applier<'a> {
         Ok(Applied {
             stateful_sets,
             writes: self.writes,
+            refused_claims: refused,
         })
     }
 }

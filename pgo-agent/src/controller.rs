@@ -32,7 +32,7 @@ use crate::http::Health;
 use crate::observe::{self, pod_is_ready, ReadState};
 use crate::rolling::{self, Roll};
 use crate::status::{self, Actions, Backups, Input, Primary, Spec};
-use crate::{credentials, database, pgbackrest, retire};
+use crate::{credentials, database, pgbackrest, retire, volumes};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -142,6 +142,7 @@ fn base<'a>(
         retiring: None,
         rolling: None,
         pending_restart: Vec::new(),
+        volumes: None,
         backups: Backups::NotRun,
         now: pgbackrest::restore::time(chrono::Utc::now()),
     }
@@ -236,6 +237,31 @@ async fn reconcile_inner(pc: &PostgresCluster, ctx: &Context) -> Result<Action, 
     let applied = Applier::new(&ctx.client, &ctx.cache, &v.namespace)
         .apply_desired(&want, &read, observed.primary_instance.as_deref(), &retire)
         .await?;
+    let refused: Vec<volumes::Refused> = applied
+        .refused_claims
+        .iter()
+        .filter_map(|(want, reason, message)| {
+            let current = read.pvcs.get(&want.name_any())?;
+            Some(volumes::refused(&v, want, current, reason, message))
+        })
+        .collect();
+    let resizing = volumes::condition(&read, &refused);
+    if let Some(r) = resizing.as_ref().filter(|r| !r.ok) {
+        let shown = pc.status.as_ref().is_some_and(|s| {
+            s.conditions
+                .iter()
+                .any(|c| c.type_ == volumes::RESIZING && c.message == r.message)
+        });
+        if !shown {
+            tracing::warn!(cluster = %v.name, "{}", r.message);
+            publish(
+                ctx,
+                pc,
+                Note::warning("PersistentVolumeError", r.message.clone()),
+            )
+            .await;
+        }
+    }
     let restoring = prep.restore.as_ref().is_some_and(|r| !r.finished);
     let roll = if restoring || v.shutdown || retire.switchover.is_some() {
         Roll::Done
@@ -262,6 +288,7 @@ async fn reconcile_inner(pc: &PostgresCluster, ctx: &Context) -> Result<Action, 
     };
     input.retiring = retire.waiting;
     input.pending_restart = rolling::pending_restarts(&want.plan, &read);
+    input.volumes = resizing;
     input.rolling = match roll {
         Roll::Done => None,
         Roll::Wait(m) => Some(m),

@@ -16,6 +16,7 @@ mod pgbackrest;
 mod retire;
 mod rolling;
 mod status;
+mod volumes;
 
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;

@@ -85,19 +85,40 @@ fn is_primary(pod: &Pod) -> bool {
     pod.labels().get(labels::ROLE).map(String::as_str) == Some(labels::ROLE_MASTER)
 }
 
+/// Whether a volume of `instance` waits for a remount to grow its file system, and `pod`
+/// mounted it before that began (a pod created since then has the grown file system).
+fn waits_for_remount(pod: &Pod, instance: &str, read: &ReadState) -> bool {
+    [names::data_pvc(instance), names::wal_pvc(instance)]
+        .iter()
+        .filter_map(|c| read.pvcs.get(c))
+        .filter_map(crate::volumes::fs_resize_pending_since)
+        .any(|since| {
+            pod.metadata
+                .creation_timestamp
+                .as_ref()
+                .is_none_or(|t| t.0 < since.0)
+        })
+}
+
 /// One planned instance as observed.
 struct Member<'a> {
     instance: &'a str,
     pod: Option<&'a Pod>,
     /// Runs an older revision than its StatefulSet's: the pod must be recreated.
     outdated: bool,
+    /// A volume of it grew and its file system waits for a remount: the pod must be recreated.
+    remount: bool,
     /// Runs the current revision, but Postgres waits for a restart (Patroni's `pending_restart`).
     pending_restart: bool,
 }
 
 impl Member<'_> {
     fn due(&self) -> bool {
-        self.outdated || self.pending_restart
+        self.outdated || self.remount || self.pending_restart
+    }
+
+    fn recreate(&self) -> bool {
+        self.outdated || self.remount
     }
 }
 
@@ -126,11 +147,13 @@ pub fn decide(plan: &InstancePlan, stateful_sets: &[StatefulSet], read: &ReadSta
             (Some(want), Some(has)) => want != has,
             _ => false,
         };
-        let pending_restart = !outdated && pod.is_some_and(pending_restart);
+        let remount = !outdated && pod.is_some_and(|p| waits_for_remount(p, instance, read));
+        let pending_restart = !outdated && !remount && pod.is_some_and(pending_restart);
         members.push(Member {
             instance,
             pod,
             outdated,
+            remount,
             pending_restart,
         });
     }
@@ -168,7 +191,7 @@ pub fn decide(plan: &InstancePlan, stateful_sets: &[StatefulSet], read: &ReadSta
             message: format!("{progress}: restarting replica {pod} {}", why(m)),
             pod,
             checkpoint: false,
-            in_place: !m.outdated,
+            in_place: !m.recreate(),
         };
     }
     // Only the primary is due.
@@ -181,7 +204,7 @@ pub fn decide(plan: &InstancePlan, stateful_sets: &[StatefulSet], read: &ReadSta
             ),
             pod: old,
             checkpoint: true,
-            in_place: !pending[0].outdated,
+            in_place: !pending[0].recreate(),
         };
     }
     let candidate = members
@@ -207,6 +230,8 @@ pub fn decide(plan: &InstancePlan, stateful_sets: &[StatefulSet], read: &ReadSta
 fn why(m: &Member) -> &'static str {
     if m.outdated {
         "with the new revision"
+    } else if m.remount {
+        "to finish growing its volume (FileSystemResizePending)"
     } else {
         "in place: a changed parameter needs a restart"
     }
@@ -500,5 +525,59 @@ mod tests {
             decide(&plan(&["a"]), &[s], &ReadState::default()),
             Roll::Done
         );
+    }
+
+    #[test]
+    fn a_volume_waiting_for_a_remount_recreates_the_pods_that_mounted_it_before() {
+        use k8s_openapi::api::core::v1::{
+            PersistentVolumeClaim, PersistentVolumeClaimCondition, PersistentVolumeClaimStatus,
+        };
+        use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+        let at = |s: &str| Time(s.parse().unwrap());
+        let p = plan(&["a", "b"]);
+        let sets = [sts("a", "r1"), sts("b", "r1")];
+        let mut read = ReadState {
+            pods: vec![
+                member("a", MASTER, "r1", 100),
+                member("b", REPLICA, "r1", 100),
+            ],
+            ..Default::default()
+        };
+        for pod in &mut read.pods {
+            pod.metadata.creation_timestamp = Some(at("2026-01-01T00:00:00Z"));
+        }
+        for i in ["a", "b"] {
+            let c = PersistentVolumeClaim {
+                status: Some(PersistentVolumeClaimStatus {
+                    conditions: Some(vec![PersistentVolumeClaimCondition {
+                        type_: "FileSystemResizePending".into(),
+                        status: "True".into(),
+                        last_transition_time: Some(at("2026-01-02T00:00:00Z")),
+                        ..Default::default()
+                    }]),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            };
+            read.pvcs.insert(names::data_pvc(i), c);
+        }
+        match decide(&p, &sets, &read) {
+            Roll::Restart {
+                pod,
+                in_place,
+                message,
+                ..
+            } => {
+                assert_eq!(pod, "b-0", "the replica first");
+                assert!(!in_place, "a remount needs a new pod");
+                assert!(message.contains("growing its volume"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // Pods created after the condition appeared already have the grown file system.
+        for pod in &mut read.pods {
+            pod.metadata.creation_timestamp = Some(at("2026-01-03T00:00:00Z"));
+        }
+        assert_eq!(decide(&p, &sets, &read), Roll::Done);
     }
 }

@@ -85,6 +85,8 @@ pub struct Input<'a> {
     pub rolling: Option<String>,
     /// Pods whose Postgres waits for a restart (see `crate::rolling::pending_restarts`).
     pub pending_restart: Vec<String>,
+    /// Volumes changing size, or refused a size change (see `crate::volumes`).
+    pub volumes: Option<crate::volumes::Resizing>,
     pub backups: Backups,
     pub now: Time,
 }
@@ -222,6 +224,14 @@ pub fn compute(input: &Input) -> PostgresClusterStatus {
         conditions.push(c(PROGRESSING, true, "InstancesRetiring", why.clone()));
     } else if let Some(step) = &input.rolling {
         conditions.push(c(PROGRESSING, true, "RollingUpdate", step.clone()));
+    }
+    if let Some(r) = &input.volumes {
+        conditions.push(c(
+            crate::volumes::RESIZING,
+            r.ok,
+            &r.reason,
+            r.message.clone(),
+        ));
     }
     conditions.push(if !errors.is_empty() && prev.instances.is_empty() {
         c(
@@ -388,6 +398,7 @@ mod tests {
             retiring: None,
             rolling: None,
             pending_restart: Vec::new(),
+            volumes: None,
             backups: Backups::NotRun,
             now: time(now),
         }

@@ -163,11 +163,46 @@ test_patroni_api_refuses_unauthenticated_changes() {
         fail "the Patroni API password is in the pod spec"
 }
 
+# resizing_is STATUS REASON: the PersistentVolumeResizing condition.
+resizing_is() {
+    [[ $(pc '{.status.conditions[?(@.type=="PersistentVolumeResizing")].status}/{.status.conditions[?(@.type=="PersistentVolumeResizing")].reason}') == "$1/$2" ]]
+}
+no_resizing_condition() { [[ -z $(pc '{.status.conditions[?(@.type=="PersistentVolumeResizing")].type}') ]]; }
+data_sizes() { kc get pvc -l "$L/cluster=$CLUSTER,$L/data=postgres" -o jsonpath='{range .items[*]}{.spec.resources.requests.storage} {end}'; }
+storage_patch() { echo "[{\"op\":\"replace\",\"path\":\"/spec/instances/0/dataVolumeClaimSpec/resources/requests/storage\",\"value\":\"$1\"}]"; }
+
+test_a_refused_volume_size_change_keeps_the_volume_and_the_rest_reconciling() {
+    CLUSTER=rolling
+    wait_until 120 "cluster Ready" two_ready
+    local sizes
+    sizes=$(data_sizes)
+    # The bed's StorageClass does not allow expansion: the API server refuses to grow the claims.
+    kc patch postgrescluster rolling --type=json -p "$(storage_patch 2Gi)" >/dev/null
+    wait_until 60 "PersistentVolumeResizing=False (Forbidden)" resizing_is False Forbidden
+    pc '{.status.conditions[?(@.type=="PersistentVolumeResizing")].message}' |
+        grep -q "spec.instances\[0\].dataVolumeClaimSpec.resources.requests.storage" || fail "the condition does not name the field"
+    kc get events --field-selector involvedObject.name=rolling -o jsonpath='{.items[*].reason}' | grep -q PersistentVolumeError ||
+        fail "no PersistentVolumeError Event"
+    # The rest of the spec still reconciles: a reloadable parameter reaches Postgres.
+    kc patch postgrescluster rolling --type=merge -p '{"spec":{"patroni":{"dynamicConfiguration":{"postgresql":{"parameters":{"work_mem":"5MB"}}}}}}' >/dev/null
+    wait_until 90 "work_mem reaches Postgres despite the refused volume" output_is 5MB sql "show work_mem"
+    # A shrink is refused as well (Invalid); the volumes keep their size.
+    kc patch postgrescluster rolling --type=json -p "$(storage_patch 500Mi)" >/dev/null
+    wait_until 60 "PersistentVolumeResizing=False (Invalid)" resizing_is False Invalid
+    expect_eq "volume sizes" "$(data_sizes)" "$sizes"
+    # Back to the size the volumes have: the condition goes away.
+    kc patch postgrescluster rolling --type=json -p "$(storage_patch 1Gi)" >/dev/null
+    wait_until 60 "no PersistentVolumeResizing condition" no_resizing_condition
+    expect_eq "rows" "$(app_psql "select count(*) from rows")" 1000
+    is_ready || fail "the cluster is not Ready"
+}
+
 e2e_namespace
 run_test "renaming the only instance set keeps every row" test_renaming_the_only_instance_set_keeps_every_row
 run_test "a scale-down while shut down keeps every volume" test_scale_down_while_shut_down_keeps_every_instances_volume
 run_test "a resources change rolls one instance at a time" test_a_resources_change_rolls_one_instance_at_a_time
 run_test "a parameter that needs a restart rolls in place" test_a_parameter_that_needs_a_restart_rolls_in_place
 run_test "Patroni's API refuses unauthenticated changes" test_patroni_api_refuses_unauthenticated_changes
+run_test "a refused volume size change keeps the volume and the rest reconciling" test_a_refused_volume_size_change_keeps_the_volume_and_the_rest_reconciling
 e2e_namespace_done
 summary "safety e2e"
