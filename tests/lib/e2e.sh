@@ -19,7 +19,26 @@ run_test() {
         log "--- PASS $name ($(elapsed "$t0")s)"
     else
         log "--- FAIL $name ($(elapsed "$t0")s)"
+        dump_state
     fi
+}
+
+# dump_state: after a failure, what a reader of the CI log needs to see why: the namespace's
+# objects, each cluster's conditions, the latest Events, Patroni's view and the agent's log.
+dump_state() {
+    {
+        echo "----- state of namespace $NS after the failure"
+        kc get postgrescluster,sts,pod,pvc -o wide 2>&1
+        kc get postgrescluster -o jsonpath='{range .items[*]}{.metadata.name}:{"\n"}{range .status.conditions[*]}  {.type}={.status} {.reason}: {.message}{"\n"}{end}{end}' 2>&1
+        kc get events --sort-by=.lastTimestamp 2>&1 | tail -n 25
+        local pod
+        for pod in $(kc get pod -l "$L/role=master" -o name 2>/dev/null); do
+            kc exec "$pod" -c database -- patronictl list 2>&1 | head -n 20
+        done
+        echo "----- agent log (last 40 lines)"
+        kubectl -n "$AGENT_NS" logs deploy/pgo-agent --tail=40 2>&1
+        echo "----- end of state"
+    } | sed 's/^/  | /' >&2
 }
 
 # summary SUITE: the closing line "SUITE: N passed, M failed"; fails if a test failed.

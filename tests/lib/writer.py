@@ -80,7 +80,9 @@ class Psql:
             )
         except subprocess.TimeoutExpired:
             return False, "", f"no answer within {self.timeout}s"
-        err = next((line for line in p.stderr.splitlines() if line.strip()), "")
+        # The line that says why, not a NOTICE that came first (create table if not exists).
+        lines = [line for line in p.stderr.splitlines() if line.strip()]
+        err = next((line for line in lines if "NOTICE:" not in line), lines[-1] if lines else "")
         return p.returncode == 0, p.stdout, err or f"psql exited {p.returncode}"
 
 
@@ -126,7 +128,13 @@ def cmd_run(args):
     signal.signal(signal.SIGINT, lambda *_: stopping.append(1))
     acked = open(p["acked"], "a", buffering=1)
     failed = open(p["failed"], "a", buffering=1)
+    # A second writer on the same table (a later test on the same cluster) goes on after the
+    # first one's rows: starting at 1 again would fail on the primary key, not on the cluster.
     seq, n_acked, created = 0, 0, False
+    ok, out, _ = psql.run(f"select coalesce(max(seq), 0) from {table}")
+    if ok and out.strip().isdigit():
+        seq, created = int(out.strip()), True
+    first = seq
     started = time.time()
     next_at = time.monotonic()
     while not stopping:
@@ -147,7 +155,7 @@ def cmd_run(args):
         else:
             next_at = time.monotonic()  # late: go on at once, do not try to catch up
     with open(p["state"] + ".tmp", "w") as f:
-        json.dump({"attempted": seq, "acknowledged": n_acked, "started": started,
+        json.dump({"attempted": seq - first, "acknowledged": n_acked, "started": started,
                    "stopped": time.time()}, f)
     os.replace(p["state"] + ".tmp", p["state"])
     return 0
@@ -262,7 +270,7 @@ def cmd_stop(args):
     if os.path.exists(p["state"]):
         with open(p["state"]) as f:
             state = json.load(f)
-    attempted = state.get("attempted") or max([s for s, _ in acked + failed], default=0)
+    attempted = state.get("attempted") or len(acked) + len(failed)
     present, err = read_back(Psql(cfg), cfg["table"], args.timeout)
     gap = {"seconds": 0.0, "after_seq": None, "before_seq": None, "from": None, "to": None}
     acked.sort()
