@@ -1,8 +1,10 @@
 //! Actions inside the primary's `database` container, as PGO does them: users and databases
 //! through psql, Patroni's dynamic configuration and switchovers through patronictl.
 //!
-//! Input travels as a command argument, not stdin: Kubernetes before 1.29 has no way to close
-//! stdin over exec. The SQL holds SCRAM verifiers, never passwords.
+//! SQL travels on stdin, never in argv (where `ps` in the container would show the SCRAM
+//! verifiers it holds; it never holds passwords). Kubernetes before 1.29 cannot close stdin
+//! over exec, so the command gets the input's length and reads exactly that many bytes
+//! (`head -c`). Other input (pod names, Patroni's configuration) is an argument, `$1`.
 
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::AttachParams;
@@ -62,15 +64,37 @@ pub async fn run_in(
     arg: &str,
     timeout: Duration,
 ) -> Result<String, Error> {
+    exec_in(
+        client, namespace, pod, container, what, script, arg, None, timeout,
+    )
+    .await
+}
+
+/// Runs `script` with bash in `container`; with `input`, that goes to its stdin and `$1` is
+/// its length in bytes (read it with `head -c "$1"`).
+#[allow(clippy::too_many_arguments)]
+async fn exec_in(
+    client: &Client,
+    namespace: &str,
+    pod: &str,
+    container: &str,
+    what: &'static str,
+    script: &str,
+    arg: &str,
+    input: Option<&[u8]>,
+    timeout: Duration,
+) -> Result<String, Error> {
+    use tokio::io::AsyncWriteExt;
     let api: Api<Pod> = Api::namespaced(client.clone(), namespace);
-    let cmd = vec!["bash", "-ceu", script, "--", arg];
+    let len = input.map(|i| i.len().to_string());
+    let cmd = vec!["bash", "-ceu", script, "--", len.as_deref().unwrap_or(arg)];
     let params = AttachParams::default()
         .container(container)
-        .stdin(false)
+        .stdin(input.is_some())
         .stdout(true)
         .stderr(true);
     let fut = async {
-        let attached = api
+        let mut attached = api
             .exec(pod, cmd, &params)
             .await
             .map_err(|source| Error::Exec {
@@ -78,7 +102,21 @@ pub async fn run_in(
                 pod: pod.into(),
                 source,
             })?;
+        // Kept open until the command ended: closing it is not something 1.20 can pass on.
+        let mut stdin = attached.stdin();
+        if let (Some(w), Some(bytes)) = (stdin.as_mut(), input) {
+            let sent = async {
+                w.write_all(bytes).await?;
+                w.flush().await
+            };
+            sent.await.map_err(|e| Error::Failed {
+                what,
+                pod: pod.into(),
+                stderr: format!("could not send the input: {e}"),
+            })?;
+        }
         let output = pgo_kube::collect(attached).await;
+        drop(stdin);
         let ok = output.succeeded();
         let (stdout, stderr, status) = (output.stdout, output.stderr, output.status);
         if ok {
@@ -108,13 +146,16 @@ pub async fn psql(
     what: &'static str,
     sql: &str,
 ) -> Result<String, Error> {
-    run(
+    exec_in(
         client,
         namespace,
         pod,
+        CONTAINER_DATABASE,
         what,
-        r#"printf '%s' "$1" | psql -X -q -v ON_ERROR_STOP=1 -d postgres -f -"#,
-        sql,
+        r#"head -c "$1" | psql -X -q -v ON_ERROR_STOP=1 -d postgres -f -"#,
+        "",
+        Some(sql.as_bytes()),
+        Duration::from_secs(60),
     )
     .await
 }
