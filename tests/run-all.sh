@@ -41,6 +41,7 @@ run_phase "unit tests" cargo test --workspace --quiet
 if run_phase "test bed up" tests/bed/bed up; then
     run_phase "postgres image" images/build.sh postgres
     run_phase "install agent" tests/install-agent.sh
+    run_phase "no test namespaces left" tests/lib/clean-namespaces.sh
     run_phase "smoke" tests/smoke/smoke.sh
     run_phase "kubectl-pgo e2e" env PGO_BED_KUBECONFIG="$KUBECONFIG" cargo test -p kubectl-pgo --test e2e --quiet -- --test-threads=2
     run_phase "cluster e2e" tests/e2e/cluster.sh

@@ -228,7 +228,7 @@ test_unreachable_repository_fails_the_backup_not_the_cluster() {
 
 main() {
     [[ -x $PGO ]] || { echo "build kubectl-pgo first: cargo build -p kubectl-pgo" >&2; exit 2; }
-    e2e_namespace
+    e2e_namespace || exit 1
     run_test "a cluster with a repository archives WAL from the start" test_cluster_with_a_repository_archives_from_the_start
     run_test "manual full backup through kubectl pgo" test_manual_full_backup_through_kubectl_pgo
     run_test "point-in-time restore brings back exactly the rows before T" test_point_in_time_restore_brings_back_exactly_the_rows_before_t

@@ -240,7 +240,7 @@ test_delete_removes_everything_it_owned() {
 }
 
 main() {
-    e2e_namespace
+    e2e_namespace || exit 1
     run_test "hippo becomes a writable primary" test_hippo_becomes_a_writable_primary
     run_test "client connects with TLS using only the Secret" test_client_connects_with_tls_using_only_the_secret
     run_test "scale 1 -> 3 streams to two replicas" test_scale_to_three_streams_to_two_replicas

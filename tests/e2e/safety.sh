@@ -197,7 +197,7 @@ test_a_refused_volume_size_change_keeps_the_volume_and_the_rest_reconciling() {
     is_ready || fail "the cluster is not Ready"
 }
 
-e2e_namespace
+e2e_namespace || exit 1
 run_test "renaming the only instance set keeps every row" test_renaming_the_only_instance_set_keeps_every_row
 run_test "a scale-down while shut down keeps every volume" test_scale_down_while_shut_down_keeps_every_instances_volume
 run_test "a resources change rolls one instance at a time" test_a_resources_change_rolls_one_instance_at_a_time

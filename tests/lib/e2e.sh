@@ -5,14 +5,15 @@
 source "$(dirname "${BASH_SOURCE[0]}")/postgrescluster.sh"
 LOG_PREFIX="[e2e]"
 
-# run_test NAME FUNCTION: runs one test, counts it, never stops the suite.
+# run_test NAME FUNCTION [ARGS...]: runs one test, counts it, never stops the suite.
 run_test() {
     local name=$1 fn=$2 t0 rc
+    shift 2
     t0=$(now)
     log "=== $name"
     # Not inside `if` nor before `||`: bash ignores `set -e` there, and a failed check must
     # stop the test.
-    ( set -euo pipefail; "$fn" )
+    ( set -euo pipefail; "$fn" "$@" )
     rc=$?
     tally "$name" "$rc"
     if ((rc == 0)); then
@@ -44,11 +45,18 @@ dump_state() {
 # summary SUITE: the closing line "SUITE: N passed, M failed"; fails if a test failed.
 summary() { tally_summary "$1"; }
 
-# e2e_namespace: (re)creates the suite's namespace $NS, after waiting for one left by an earlier
-# run that may still be terminating. e2e_namespace_done: deletes it unless E2E_KEEP_NAMESPACE is set.
+# e2e_namespace: creates the suite's namespace $NS, empty. One left by an earlier run (kept with
+# E2E_KEEP_NAMESPACE, or a run that was killed) is deleted first: its clusters would otherwise
+# stand in for the ones the tests create. e2e_namespace_done: deletes it unless
+# E2E_KEEP_NAMESPACE is set.
 e2e_namespace() {
-    kubectl wait --for=delete "namespace/$NS" --timeout=180s >/dev/null 2>&1 || true
-    kubectl create namespace "$NS" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
+    if kubectl get namespace "$NS" >/dev/null 2>&1; then
+        log "deleting the namespace $NS an earlier run left"
+        kubectl delete namespace "$NS" --wait=false >/dev/null 2>&1
+        kubectl wait --for=delete "namespace/$NS" --timeout=300s >/dev/null 2>&1 ||
+            { log "namespace $NS is still there after 300 s"; return 1; }
+    fi
+    kubectl create namespace "$NS" >/dev/null
 }
 e2e_namespace_done() {
     [[ -n ${E2E_KEEP_NAMESPACE:-} ]] || kubectl delete namespace "$NS" --wait=false >/dev/null 2>&1
