@@ -391,3 +391,6 @@ pub(crate) mod tests {
         assert_eq!(o.block_owner_deletion, Some(true));
     }
 }
+
+#[cfg(test)]
+mod props_tests;

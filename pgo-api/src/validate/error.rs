@@ -37,10 +37,10 @@ pub fn has_control(s: &str) -> bool {
     s.chars().any(char::is_control)
 }
 
-/// A DNS subdomain (RFC 1123), as most Kubernetes object names: lowercase letters, digits, '-'
-/// and '.', at most 253 characters.
+/// A DNS subdomain (RFC 1123) as Kubernetes checks most object names: lowercase letters,
+/// digits, '-' and '.', at most 253 characters (Kubernetes does not limit each part to 63).
 pub fn is_dns_subdomain(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 253 && s.split('.').all(|l| is_dns_label(l, 63))
+    !s.is_empty() && s.len() <= 253 && s.split('.').all(|l| is_dns_label(l, 253))
 }
 
 /// The name part of a label key, and a non-empty label value: letters, digits, '-', '_' and
