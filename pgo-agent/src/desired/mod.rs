@@ -394,3 +394,6 @@ pub(crate) mod tests {
 
 #[cfg(test)]
 mod props_tests;
+
+#[cfg(test)]
+mod rbac_manifest_tests;
