@@ -78,8 +78,8 @@ const ACCESS_MODES: &[&str] = &[
 ];
 
 /// A volume claim the agent creates: storage of at least 1Mi, access modes, a valid storage
-/// class, and no data source (a claim cloned from another claim would read another cluster's
-/// data; `spec.dataSource` is the way to start from existing data).
+/// class, and no data source but a VolumeSnapshot (a claim cloned from another claim would read
+/// another cluster's data; `spec.dataSource` is the way to start from existing data).
 pub(crate) fn check_claim(
     field: &str,
     claim: &k8s_openapi::api::core::v1::PersistentVolumeClaimSpec,
@@ -140,10 +140,22 @@ pub(crate) fn check_claim(
             ));
         }
     }
-    if claim.data_source.is_some() || claim.data_source_ref.is_some() {
+    // A volume snapshot (as PGO documents) is the user's own copy; another claim is not.
+    let snapshot = |kind: &str, group: Option<&String>| {
+        kind == "VolumeSnapshot" && group.map(String::as_str) == Some("snapshot.storage.k8s.io")
+    };
+    let from_claim = claim
+        .data_source
+        .as_ref()
+        .is_some_and(|d| !snapshot(&d.kind, d.api_group.as_ref()))
+        || claim
+            .data_source_ref
+            .as_ref()
+            .is_some_and(|d| !snapshot(&d.kind, d.api_group.as_ref()));
+    if from_claim {
         errors.push(err(
             format!("{field}.dataSource"),
-            "a claim is never created from another volume here; remove it (spec.dataSource.postgresCluster clones a cluster)",
+            "a volume is created empty or from a VolumeSnapshot (snapshot.storage.k8s.io), never from another claim, which may hold another cluster's data; remove it (spec.dataSource.postgresCluster clones a cluster)",
         ));
     }
     if let Some(mode) = &claim.volume_mode {
@@ -335,6 +347,62 @@ pub fn validate(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn volumes_may_come_from_snapshots_but_not_from_claims() {
+        let claim = |source: serde_json::Value| {
+            let mut c = serde_json::json!({"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}});
+            c["dataSource"] = source.clone();
+            c["dataSourceRef"] = source;
+            serde_json::from_value::<k8s_openapi::api::core::v1::PersistentVolumeClaimSpec>(c)
+                .unwrap()
+        };
+        let mut errors = Vec::new();
+        let snap = serde_json::json!({"kind": "VolumeSnapshot", "apiGroup": "snapshot.storage.k8s.io", "name": "s"});
+        check_claim("c", &claim(snap), &mut errors);
+        assert!(errors.is_empty(), "{errors:?}");
+        check_claim(
+            "c",
+            &claim(serde_json::json!({"kind": "PersistentVolumeClaim", "name": "other"})),
+            &mut errors,
+        );
+        assert_eq!(errors[0].field, "c.dataSource");
+    }
+
+    #[test]
+    fn quantities_parse_as_the_api_server_parses_them() {
+        for (q, want) in [
+            ("1Gi", 1073741824.0),
+            ("500M", 5e8),
+            ("250m", 0.25),
+            ("1e3", 1000.0),
+            ("+1.5Ki", 1536.0),
+            (".5", 0.5),
+            ("1.", 1.0),
+            ("-1", -1.0),
+        ] {
+            assert_eq!(quantity_value(q), Some(want), "{q}");
+        }
+        for q in [
+            "",
+            " 1Gi",
+            "1Gi ",
+            "1gi",
+            "1Zi",
+            "1e400",
+            "1e",
+            "1.2.3",
+            "+-1",
+            "0x10",
+            "NaN",
+            "inf",
+            "1E1000000",
+            "--1",
+            ".",
+        ] {
+            assert_eq!(quantity_value(q), None, "{q}");
+        }
+    }
 
     #[test]
     fn replicas_are_bounded() {

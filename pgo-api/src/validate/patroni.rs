@@ -241,7 +241,9 @@ fn check_dynamic(dcs: &serde_json::Map<String, serde_json::Value>, errors: &mut 
         "failsafe_mode",
     ] {
         if let Some(v) = dcs.get(key) {
-            if !v.is_boolean() {
+            // Patroni 4 adds `synchronous_mode: quorum`.
+            let quorum = key == "synchronous_mode" && v.as_str() == Some("quorum");
+            if !v.is_boolean() && !quorum {
                 errors.push(err(
                     format!("{field}.{key}"),
                     format!("{v} must be true or false"),
