@@ -92,7 +92,12 @@ pub struct PostgresClusterSpec {
 
     /// A ConfigMap key holding SQL that runs once, as the superuser, in the `postgres` database
     /// after the cluster is first initialized.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "databaseInitSQL",
+        alias = "databaseInitSql",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub database_init_sql: Option<DatabaseInitSql>,
 
     /// A Secret (keys `tls.crt`, `tls.key`, `ca.crt`) with the server certificate to use instead of

@@ -192,15 +192,20 @@ pub fn stateful_set(
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    let mut pod_labels = super::cluster_labels(v);
+    // The set's labels first: the agent's win, so that a pod never joins another cluster's
+    // Services or Patroni scope (validation refuses such labels too).
+    let mut pod_labels = set
+        .spec
+        .metadata
+        .as_ref()
+        .and_then(|m| m.labels.clone())
+        .unwrap_or_default();
+    pod_labels.extend(super::cluster_labels(v));
     for (k, val) in &ilabels {
         pod_labels.insert(k.clone(), val.clone());
     }
     pod_labels.insert(labels::DATA.into(), labels::DATA_POSTGRES.into());
     pod_labels.insert(labels::PATRONI.into(), names::patroni_scope(&v.name));
-    if let Some(m) = set.spec.metadata.as_ref().and_then(|m| m.labels.as_ref()) {
-        pod_labels.extend(m.clone());
-    }
     let mut pod_annotations = v.annotations.clone();
     if let Some(m) = set
         .spec

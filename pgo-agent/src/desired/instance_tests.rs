@@ -347,3 +347,39 @@ fn disruption_budget_selects_the_set_with_its_min_available() {
     assert_eq!(sel[labels::CLUSTER], "hippo");
     assert_eq!(sel[labels::INSTANCE_SET], "instance1");
 }
+
+#[test]
+fn a_sets_labels_never_move_its_pods_into_another_cluster() {
+    // Validation refuses these labels; the builder does not rely on it.
+    let mut v = validated(HIPPO);
+    let hostile: std::collections::BTreeMap<String, String> = [
+        (labels::CLUSTER, "rhino"),
+        (labels::INSTANCE, "rhino-instance1-abcd"),
+        (labels::PATRONI, "rhino-ha"),
+        (labels::MANAGED_BY, "someone"),
+        ("team", "zoo"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    v.instance_sets[0].spec.metadata = Some(pgo_api::Metadata {
+        labels: Some(hostile.clone()),
+        annotations: None,
+    });
+    v.primary_service.metadata = Some(pgo_api::Metadata {
+        labels: Some(hostile),
+        annotations: None,
+    });
+    let sts = stateful_set(&v, &v.instance_sets[0], "hippo-instance1-abcd", "h");
+    let l = sts.spec.unwrap().template.metadata.unwrap().labels.unwrap();
+    assert_eq!(l[labels::CLUSTER], "hippo");
+    assert_eq!(l[labels::INSTANCE], "hippo-instance1-abcd");
+    assert_eq!(l[labels::PATRONI], "hippo-ha");
+    assert_eq!(l[labels::MANAGED_BY], labels::MANAGED_BY_VALUE);
+    assert_eq!(l["team"], "zoo");
+    for s in crate::desired::service::services(&v) {
+        let l = s.metadata.labels.unwrap();
+        assert_eq!(l[labels::CLUSTER], "hippo", "{:?}", s.metadata.name);
+        assert_eq!(l[labels::MANAGED_BY], labels::MANAGED_BY_VALUE);
+    }
+}

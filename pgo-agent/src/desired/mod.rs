@@ -391,3 +391,9 @@ pub(crate) mod tests {
         assert_eq!(o.block_owner_deletion, Some(true));
     }
 }
+
+#[cfg(test)]
+mod props_tests;
+
+#[cfg(test)]
+mod rbac_manifest_tests;

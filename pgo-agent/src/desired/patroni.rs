@@ -271,9 +271,15 @@ pub fn users_sql(v: &ValidatedCluster, material: &Material) -> String {
             "SELECT format('CREATE ROLE %I LOGIN', {name}) WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {name})\\gexec\n",
             name = literal(&u.name)
         ));
+        // Postgres refuses an attribute given twice: LOGIN only when the options do not say.
+        let says_login = u
+            .options
+            .split_whitespace()
+            .any(|w| w.eq_ignore_ascii_case("LOGIN") || w.eq_ignore_ascii_case("NOLOGIN"));
         sql.push_str(&format!(
-            "ALTER ROLE {} WITH LOGIN {} PASSWORD {};\n",
+            "ALTER ROLE {} WITH {}{} PASSWORD {};\n",
             ident(&u.name),
+            if says_login { "" } else { "LOGIN " },
             u.options,
             literal(verifier)
         ));
@@ -343,6 +349,23 @@ mod tests {
         assert_eq!(
             parsed["postgresql"]["authentication"]["replication"]["username"],
             "_crunchyrepl"
+        );
+    }
+
+    #[test]
+    fn users_sql_gives_login_once() {
+        let mut v = validated(HIPPO);
+        v.users[0].options = "NOLOGIN".into();
+        let sql = users_sql(&v, &material(&v));
+        assert!(
+            sql.contains("ALTER ROLE \"rhino\" WITH NOLOGIN PASSWORD"),
+            "{sql}"
+        );
+        v.users[0].options = String::new();
+        let sql = users_sql(&v, &material(&v));
+        assert!(
+            sql.contains("ALTER ROLE \"rhino\" WITH LOGIN  PASSWORD"),
+            "{sql}"
         );
     }
 

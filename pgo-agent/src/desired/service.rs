@@ -23,9 +23,10 @@ fn exposed(v: &ValidatedCluster, name: String, role: &str, user: &pgo_api::Servi
     let mut m = meta(v, name, &[]);
     if let Some(extra) = &user.metadata {
         if let Some(l) = &extra.labels {
-            m.labels
-                .get_or_insert_with(Default::default)
-                .extend(l.clone());
+            // The agent's labels win: they decide which cluster owns (and prunes) the Service.
+            let mut labels = l.clone();
+            labels.extend(m.labels.take().unwrap_or_default());
+            m.labels = Some(labels);
         }
         if let Some(a) = &extra.annotations {
             m.annotations

@@ -8,6 +8,7 @@
 mod backups;
 mod error;
 mod instances;
+mod metadata;
 mod network;
 mod options;
 mod patroni;
@@ -18,10 +19,12 @@ mod users;
 pub use backups::{
     option_value, parse_target_time, BackupSpec, CloneSource, Repo, RepoKind, RepoRun,
 };
-pub use error::{is_dns_label, FieldError};
-pub use instances::{MAX_INSTANCE_NAME, MAX_REPLICAS};
+pub use error::{
+    has_control, is_dns_label, is_dns_subdomain, is_label_key, is_label_value, FieldError,
+};
+pub use instances::{quantity_value, MAX_INSTANCE_NAME, MAX_INSTANCE_SETS, MAX_REPLICAS};
 pub use options::shell_words;
-pub use patroni::{is_instance_of, MANAGED_PARAMETERS};
+pub use patroni::{is_instance_of, is_managed_parameter, MANAGED_PARAMETERS, MAX_TIMING_SECONDS};
 pub use types::{Defaults, InstanceSet, Switchover, User, ValidatedCluster};
 pub use unsupported::fields as unsupported_fields;
 
@@ -30,6 +33,11 @@ use error::err;
 
 /// The longest cluster name: the derived object names must stay within Kubernetes' limits.
 pub const MAX_CLUSTER_NAME: usize = 45;
+
+/// The longest cluster name with pgBackRest: `<name>-repo-host` is a StatefulSet name (at most
+/// 52 characters, see [`MAX_INSTANCE_NAME`]) and the scheduled backup Jobs
+/// `<name>-repoN-incr-<minute>` must fit in 63.
+pub const MAX_CLUSTER_NAME_WITH_BACKUPS: usize = 42;
 
 /// The major versions whose images this project builds.
 pub const SUPPORTED_POSTGRES_VERSIONS: &[i32] = &[15];
@@ -60,7 +68,18 @@ pub fn validate(
             format!("{name:?} must start with a letter and be lowercase letters, digits and '-', at most {MAX_CLUSTER_NAME} characters: object names such as <name>-primary are derived from it"),
         ));
     }
+    if network::has_backups(spec)
+        && name.len() > MAX_CLUSTER_NAME_WITH_BACKUPS
+        && name.len() <= MAX_CLUSTER_NAME
+    {
+        errors.push(err(
+            "metadata.name",
+            format!("{name:?} is longer than {MAX_CLUSTER_NAME_WITH_BACKUPS} characters, too long with spec.backups: object names such as <name>-repo-host and <name>-repo1-incr-<minute> are derived from it"),
+        ));
+    }
+    metadata::check("spec.metadata", spec.metadata.as_ref(), &mut errors);
     let image = image(pc, defaults, &mut errors);
+    others(spec, &mut errors);
     let port = network::port(spec, &mut errors);
     let instance_sets = instances::validate(spec, &name, &mut errors);
     let users = users::validate(spec, &name, &mut errors);
@@ -132,7 +151,10 @@ fn image(pc: &PostgresCluster, defaults: &Defaults, errors: &mut Vec<FieldError>
         &spec.image,
         defaults.postgres_images.get(&spec.postgres_version),
     ) {
-        (Some(i), _) if !i.is_empty() => i.clone(),
+        (Some(i), _) if !i.is_empty() => {
+            check_image("spec.image", i, errors);
+            i.clone()
+        }
         (_, Some(d)) => d.clone(),
         _ => {
             errors.push(err(
@@ -143,6 +165,70 @@ fn image(pc: &PostgresCluster, defaults: &Defaults, errors: &mut Vec<FieldError>
                 ),
             ));
             String::new()
+        }
+    }
+}
+
+/// An image reference: no spaces or control characters, and of a sane length.
+pub(crate) fn check_image(field: &str, image: &str, errors: &mut Vec<FieldError>) {
+    if image.len() > 1024 || image.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        errors.push(err(
+            field,
+            format!(
+                "{image:?} is not an image reference, such as registry.example.com/postgres:15"
+            ),
+        ));
+    }
+}
+
+/// The fields of the spec's top level that no other module reads.
+fn others(spec: &crate::PostgresClusterSpec, errors: &mut Vec<FieldError>) {
+    if let Some(p) = &spec.image_pull_policy {
+        if !["Always", "Never", "IfNotPresent"].contains(&p.as_str()) {
+            errors.push(err(
+                "spec.imagePullPolicy",
+                format!("{p:?} is not a pull policy; use Always, Never or IfNotPresent"),
+            ));
+        }
+    }
+    for (i, s) in spec.image_pull_secrets.iter().flatten().enumerate() {
+        if !is_dns_subdomain(&s.name) {
+            errors.push(err(
+                format!("spec.imagePullSecrets[{i}].name"),
+                format!("{:?} is not a Secret name", s.name),
+            ));
+        }
+    }
+    for (i, g) in spec.supplemental_groups.iter().flatten().enumerate() {
+        if !(0..=i64::from(i32::MAX)).contains(g) {
+            errors.push(err(
+                format!("spec.supplementalGroups[{i}]"),
+                format!("{g} is not a group id; use one from 0 to {}", i32::MAX),
+            ));
+        }
+    }
+    if let Some(d) = &spec.database_init_sql {
+        if !is_dns_subdomain(&d.name) {
+            errors.push(err(
+                "spec.databaseInitSQL.name",
+                format!("{:?} is not a ConfigMap name", d.name),
+            ));
+        }
+        let key_ok = !d.key.is_empty()
+            && d.key.len() <= 253
+            && d.key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+            && d.key != "."
+            && d.key != "..";
+        if !key_ok {
+            errors.push(err(
+                "spec.databaseInitSQL.key",
+                format!(
+                    "{:?} is not a ConfigMap key (letters, digits, '-', '_' and '.')",
+                    d.key
+                ),
+            ));
         }
     }
 }

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use super::error::{err, FieldError};
+use super::error::{err, has_control, is_dns_label, FieldError};
 use super::types::{InstanceSet, Switchover};
 use crate::{names, PostgresClusterSpec};
 
@@ -25,7 +25,42 @@ pub const MANAGED_PARAMETERS: &[&str] = &[
     "restore_command",
     "hot_standby",
     "wal_level",
+    "config_file",
+    "external_pid_file",
+    "unix_socket_group",
+    "unix_socket_permissions",
+    "ssl_crl_file",
+    "ssl_crl_dir",
+    "ssl_passphrase_command",
+    "archive_library",
+    "archive_cleanup_command",
+    "recovery_end_command",
+    "primary_conninfo",
+    "primary_slot_name",
 ];
+
+/// The longest timing value, in seconds: an hour-long lease already means no failover for an
+/// hour.
+pub const MAX_TIMING_SECONDS: i32 = 3600;
+
+/// Whether Postgres would read `name` as one of [`MANAGED_PARAMETERS`]: its parameter names are
+/// case-insensitive.
+pub fn is_managed_parameter(name: &str) -> bool {
+    MANAGED_PARAMETERS
+        .iter()
+        .any(|m| m.eq_ignore_ascii_case(name.trim()))
+}
+
+/// A parameter name as postgresql.conf takes it: letters, digits, '_' and, for extensions'
+/// parameters, '.'.
+fn is_parameter_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 63
+        && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+}
 
 /// The validated Patroni settings.
 pub struct Patroni {
@@ -48,17 +83,20 @@ pub fn validate(
     let leader_lease_seconds = patroni.leader_lease_duration_seconds.unwrap_or(30);
     let sync_period_seconds = patroni.sync_period_seconds.unwrap_or(10);
     let port = patroni.port.unwrap_or(names::DEFAULT_PATRONI_PORT);
-    if leader_lease_seconds < 3 {
+    if !(3..=MAX_TIMING_SECONDS).contains(&leader_lease_seconds) {
         errors.push(err(
             "spec.patroni.leaderLeaseDurationSeconds",
-            "must be at least 3",
+            format!("{leader_lease_seconds} must be from 3 to {MAX_TIMING_SECONDS}"),
         ));
     }
-    if sync_period_seconds < 1 {
-        errors.push(err("spec.patroni.syncPeriodSeconds", "must be at least 1"));
+    if !(1..=MAX_TIMING_SECONDS).contains(&sync_period_seconds) {
+        errors.push(err(
+            "spec.patroni.syncPeriodSeconds",
+            format!("{sync_period_seconds} must be from 1 to {MAX_TIMING_SECONDS}"),
+        ));
     }
     // Patroni needs loop_wait + 2 * retry_timeout <= ttl, with retry_timeout of at least 1.
-    if leader_lease_seconds < sync_period_seconds + 2 {
+    if i64::from(leader_lease_seconds) < i64::from(sync_period_seconds) + 2 {
         errors.push(err(
             "spec.patroni.leaderLeaseDurationSeconds",
             format!("{leader_lease_seconds} must be at least syncPeriodSeconds ({sync_period_seconds}) + 2, so that Patroni can retry within the lease"),
@@ -68,6 +106,11 @@ pub fn validate(
         errors.push(err(
             "spec.patroni.port",
             "must be from 1024 to 65535 and differ from spec.port",
+        ));
+    } else if port == names::PGBACKREST_TLS_PORT && super::network::has_backups(spec) {
+        errors.push(err(
+            "spec.patroni.port",
+            format!("{port} is pgBackRest's port in every instance pod; use another port"),
         ));
     }
     let (parameters, dynamic_configuration) = parameters(spec, &patroni, errors);
@@ -99,11 +142,16 @@ fn check_retry_timeout(
         return;
     };
     let field = "spec.patroni.dynamicConfiguration.retry_timeout";
+    let fits = |r: i64| {
+        r.checked_mul(2)
+            .and_then(|d| d.checked_add(i64::from(loop_wait)))
+            .is_some_and(|total| total <= i64::from(ttl))
+    };
     match r.as_i64() {
-        Some(r) if r >= 1 && i64::from(loop_wait) + 2 * r <= i64::from(ttl) => {}
+        Some(r) if r >= 1 && fits(r) => {}
         Some(_) | None => errors.push(err(
             field,
-            format!("{r} must be a whole number of seconds from 1 to {} so that syncPeriodSeconds ({loop_wait}) + 2 * retry_timeout fits in leaderLeaseDurationSeconds ({ttl}); remove it to let the agent choose", (ttl - loop_wait) / 2),
+            format!("{r} must be a whole number of seconds from 1 to {} so that syncPeriodSeconds ({loop_wait}) + 2 * retry_timeout fits in leaderLeaseDurationSeconds ({ttl}); remove it to let the agent choose", ((i64::from(ttl) - i64::from(loop_wait)) / 2).max(1)),
         )),
     }
 }
@@ -134,10 +182,20 @@ fn check_pg_hba(dcs: &serde_json::Map<String, serde_json::Value>, errors: &mut V
                 .get(2)
                 .is_some_and(|w| w.split(',').any(|x| x.trim_matches('"') == u))
         };
+        let local = words.first() == Some(&"local");
+        // local: type, database, user, method; host*: type, database, user, address, method.
+        let method = words.get(if local { 3 } else { 4 }).copied();
         let why = match words.first().copied() {
+            _ if has_control(line) => Some("must be a single line, without control characters"),
             None => Some("is empty"),
             Some("hostnossl") => {
                 Some("would allow connections without TLS; every connection uses TLS (use hostssl)")
+            }
+            Some(t) if !HBA_TYPES.contains(&t) => {
+                Some("does not start with a connection type (local, host, hostssl, hostgssenc or hostnogssenc)")
+            }
+            Some(_) if words.len() < if local { 4 } else { 5 } => {
+                Some("is too short: type, database, user, address (except for local) and method")
             }
             Some(_)
                 if words
@@ -149,13 +207,108 @@ fn check_pg_hba(dcs: &serde_json::Map<String, serde_json::Value>, errors: &mut V
             Some(_) if names_user(names::SUPERUSER) || names_user(names::REPLICATION_USER) => Some(
                 "is about the superuser or the replication user, whom the mandatory rules govern",
             ),
-            Some(_) if line.contains('\n') => Some("must be a single line"),
+            Some(_) if !local && (method == Some("trust") || words.get(5) == Some(&"trust")) => {
+                Some("would let network clients in without a password; use scram-sha-256 or cert")
+            }
             _ => None,
         };
         if let Some(why) = why {
             errors.push(err(
                 format!("{field}[{i}]"),
                 format!("{line:?} {why}; remove it"),
+            ));
+        }
+    }
+}
+
+/// Connection types of pg_hba.conf, but `hostnossl`.
+const HBA_TYPES: &[&str] = &["local", "host", "hostssl", "hostgssenc", "hostnogssenc"];
+
+/// Keys of the dynamic configuration with their types, as Patroni reads them.
+fn check_dynamic(dcs: &serde_json::Map<String, serde_json::Value>, errors: &mut Vec<FieldError>) {
+    let field = "spec.patroni.dynamicConfiguration";
+    for key in ["standby_cluster"] {
+        if dcs.contains_key(key) {
+            errors.push(err(
+                format!("{field}.{key}"),
+                "a standby cluster is spec.standby (not built yet); remove it",
+            ));
+        }
+    }
+    for key in [
+        "synchronous_mode",
+        "synchronous_mode_strict",
+        "failsafe_mode",
+    ] {
+        if let Some(v) = dcs.get(key) {
+            // Patroni 4 adds `synchronous_mode: quorum`.
+            let quorum = key == "synchronous_mode" && v.as_str() == Some("quorum");
+            if !v.is_boolean() && !quorum {
+                errors.push(err(
+                    format!("{field}.{key}"),
+                    format!("{v} must be true or false"),
+                ));
+            }
+        }
+    }
+    for key in [
+        "maximum_lag_on_failover",
+        "maximum_lag_on_syncnode",
+        "max_timelines_history",
+        "master_start_timeout",
+        "master_stop_timeout",
+        "primary_start_timeout",
+        "primary_stop_timeout",
+        "synchronous_node_count",
+    ] {
+        if let Some(v) = dcs.get(key) {
+            let min = if key == "synchronous_node_count" {
+                1
+            } else {
+                0
+            };
+            if v.as_i64()
+                .is_none_or(|n| n < min || n > i64::from(i32::MAX))
+            {
+                errors.push(err(
+                    format!("{field}.{key}"),
+                    format!("{v} must be a whole number from {min} to {}", i32::MAX),
+                ));
+            }
+        }
+    }
+    let Some(pg) = dcs.get("postgresql") else {
+        return;
+    };
+    let Some(pg) = pg.as_object() else {
+        errors.push(err(format!("{field}.postgresql"), "must be an object"));
+        return;
+    };
+    for key in ["use_pg_rewind", "use_slots"] {
+        if let Some(v) = pg.get(key) {
+            if !v.is_boolean() {
+                errors.push(err(
+                    format!("{field}.postgresql.{key}"),
+                    format!("{v} must be true or false"),
+                ));
+            }
+        }
+    }
+    if pg.contains_key("recovery_conf") {
+        errors.push(err(
+            format!("{field}.postgresql.recovery_conf"),
+            "recovery is managed by the agent (restore_command comes from pgBackRest); remove it",
+        ));
+    }
+    if let Some(ident) = pg.get("pg_ident") {
+        let ok = ident.as_array().is_some_and(|l| {
+            l.iter()
+                .all(|x| x.as_str().is_some_and(|s| !has_control(s)))
+        });
+        if !ok {
+            errors.push(err(
+                format!("{field}.postgresql.pg_ident"),
+                "must be a list of pg_ident.conf lines, each a single line",
             ));
         }
     }
@@ -180,6 +333,7 @@ fn parameters(
 ) {
     let mut dynamic_configuration = serde_json::Map::new();
     let mut parameters = BTreeMap::new();
+    let dcs_field = "spec.patroni.dynamicConfiguration.postgresql.parameters";
     match &patroni.dynamic_configuration {
         None | Some(serde_json::Value::Null) => {}
         Some(serde_json::Value::Object(map)) => {
@@ -188,12 +342,33 @@ fn parameters(
                 .get_mut("postgresql")
                 .and_then(|v| v.as_object_mut())
             {
-                if let Some(serde_json::Value::Object(params)) = pg.remove("parameters") {
-                    for (k, v) in params {
-                        parameters.insert(k, scalar_string(&v));
+                match pg.remove("parameters") {
+                    None | Some(serde_json::Value::Null) => {}
+                    Some(serde_json::Value::Object(params)) => {
+                        for (k, v) in params {
+                            let f = format!("{dcs_field}.{k}");
+                            match v {
+                                serde_json::Value::String(_)
+                                | serde_json::Value::Number(_)
+                                | serde_json::Value::Bool(_) => {
+                                    let v = scalar_string(&v);
+                                    check_parameter(&f, &k, &v, errors);
+                                    parameters.insert(k, v);
+                                }
+                                other => errors.push(err(
+                                    f,
+                                    format!("{other} is not a parameter value; use a string, a number or true/false (remove the parameter for its default)"),
+                                )),
+                            }
+                        }
                     }
+                    Some(_) => errors.push(err(
+                        dcs_field,
+                        "must be an object of parameter names and values",
+                    )),
                 }
             }
+            check_dynamic(&dynamic_configuration, errors);
         }
         Some(_) => errors.push(err(
             "spec.patroni.dynamicConfiguration",
@@ -206,18 +381,27 @@ fn parameters(
                 IntOrString::Int(i) => i.to_string(),
                 IntOrString::String(s) => s.clone(),
             };
+            check_parameter(&format!("spec.config.parameters.{k}"), k, &v, errors);
             parameters.insert(k.clone(), v);
         }
     }
-    for key in parameters.keys() {
-        if MANAGED_PARAMETERS.contains(&key.as_str()) {
-            errors.push(err(
-                format!("spec.config.parameters.{key}"),
-                "is managed by the agent; remove it",
-            ));
-        }
-    }
     (parameters, dynamic_configuration)
+}
+
+fn check_parameter(field: &str, name: &str, value: &str, errors: &mut Vec<FieldError>) {
+    if !is_parameter_name(name) {
+        errors.push(err(
+            field,
+            format!("{name:?} is not a parameter name (letters, digits, '_' and '.')"),
+        ));
+    } else if is_managed_parameter(name) {
+        errors.push(err(field, "is managed by the agent; remove it"));
+    } else if has_control(value) || value.len() > 8192 {
+        errors.push(err(
+            field,
+            "must be a single line without control characters, at most 8192 bytes",
+        ));
+    }
 }
 
 /// Whether `target` names an instance of `cluster`: `<cluster>-<set>-<suffix>` with a set in
@@ -249,7 +433,7 @@ fn switchover(
         }
     };
     if let Some(target) = &s.target_instance {
-        if !is_instance_of(cluster, &set_names, target) {
+        if !is_dns_label(target, 63) || !is_instance_of(cluster, &set_names, target) {
             errors.push(err(
                 "spec.patroni.switchover.targetInstance",
                 format!(

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use super::error::{err, is_dns_label, FieldError};
+use super::error::{err, has_control, is_dns_label, FieldError};
 use super::types::User;
 use crate::{names, PostgresClusterSpec};
 
@@ -20,6 +20,12 @@ pub fn validate(
             alphanumeric: false,
         }];
     };
+    if list.len() > MAX_USERS {
+        errors.push(err(
+            "spec.users",
+            format!("{} users; at most {MAX_USERS} are allowed", list.len()),
+        ));
+    }
     let mut seen = BTreeSet::new();
     let mut users = Vec::new();
     for (i, u) in list.iter().enumerate() {
@@ -41,12 +47,21 @@ pub fn validate(
                 format!("user {:?} is listed more than once", u.name),
             ));
         }
+        if RESERVED_ROLE_NAMES.contains(&u.name.as_str()) {
+            errors.push(err(
+                format!("{field}.name"),
+                format!(
+                    "{:?} is a reserved role name in PostgreSQL; choose another",
+                    u.name
+                ),
+            ));
+        }
         let databases = u.databases.clone().unwrap_or_default();
         for (j, db) in databases.iter().enumerate() {
-            if db.is_empty() || db.len() > 63 || db.contains('\0') {
+            if db.is_empty() || db.len() > 63 || has_control(db) {
                 errors.push(err(
                     format!("{field}.databases[{j}]"),
-                    "must be 1 to 63 characters",
+                    "must be 1 to 63 bytes, without control characters such as line breaks",
                 ));
             }
         }
@@ -58,6 +73,22 @@ pub fn validate(
             ));
         } else if let Err(e) = role_options(&options) {
             errors.push(err(format!("{field}.options"), e));
+        } else if u.name == names::SUPERUSER {
+            let words: Vec<String> = options
+                .split_whitespace()
+                .map(str::to_ascii_uppercase)
+                .collect();
+            for w in ["NOSUPERUSER", "NOLOGIN"] {
+                if words.iter().any(|x| x == w) {
+                    errors.push(err(
+                        format!("{field}.options"),
+                        format!(
+                            "{w} would take from {:?} what the agent and Patroni need; remove it",
+                            names::SUPERUSER
+                        ),
+                    ));
+                }
+            }
         }
         let alphanumeric = match u.password.as_ref().map(|p| p.type_.as_str()) {
             None | Some("ASCII") => false,
@@ -98,27 +129,55 @@ const ROLE_FLAGS: &[&str] = &[
     "NOBYPASSRLS",
 ];
 
-/// Checks `options` against the grammar of `CREATE ROLE ... WITH option [...]` (without
-/// PASSWORD): flags, `CONNECTION LIMIT n`, `VALID UNTIL 'timestamp'`, `IN ROLE r [, ...]`,
-/// `ROLE r`, `ADMIN r`. Anything else (a backslash that psql would run as a meta-command, a
-/// second statement, a comment) is refused, so the SQL the agent runs is only what it writes.
+/// The most users one cluster may have.
+pub const MAX_USERS: usize = 256;
+
+/// Names PostgreSQL refuses for a role.
+const RESERVED_ROLE_NAMES: &[&str] = &[
+    "public",
+    "none",
+    "current_user",
+    "current_role",
+    "session_user",
+];
+
+/// The attribute a flag sets: `NOCREATEDB` and `CREATEDB` are the same attribute.
+fn attribute(flag: &str) -> &str {
+    match flag.strip_prefix("NO") {
+        Some(rest) if ROLE_FLAGS.contains(&rest) => rest,
+        _ => flag,
+    }
+}
+
+/// Checks `options` against the grammar of `ALTER ROLE ... WITH option [...]`, which is how the
+/// agent applies them (without PASSWORD, which it manages): flags, `CONNECTION LIMIT n` and
+/// `VALID UNTIL 'timestamp'`, each attribute at most once (Postgres refuses a repeated or
+/// conflicting one, which would stop every user's SQL). Anything else (`IN ROLE`, `ROLE`,
+/// `ADMIN`, `USER` and `SYSID`, which only `CREATE ROLE` takes; a backslash that psql would run
+/// as a meta-command, a second statement, a comment, a control character) is refused, so the
+/// SQL the agent runs is only what it writes.
 pub fn role_options(options: &str) -> Result<(), String> {
     let bad = |why: &str| {
         Err(format!(
             "{options:?}: {why}; use role options such as \"CREATEDB CONNECTION LIMIT 10\""
         ))
     };
-    if options.contains(['\\', '\n', '\r', '\0'])
+    if options.contains('\\')
+        || has_control(options)
         || options.contains("--")
         || options.contains("/*")
     {
-        return bad("backslashes, line breaks and comments are not role options");
+        return bad("backslashes, control characters such as line breaks, and comments are not role options");
     }
-    let mut words = options.split_whitespace().peekable();
+    if options.contains(';') {
+        return bad("';' would end the statement");
+    }
+    let mut seen = BTreeSet::new();
+    let mut words = options.split_whitespace();
     while let Some(w) = words.next() {
         let upper = w.to_ascii_uppercase();
-        match upper.as_str() {
-            f if ROLE_FLAGS.contains(&f) => {}
+        let attr = match upper.as_str() {
+            f if ROLE_FLAGS.contains(&f) => attribute(f).to_string(),
             "CONNECTION" => {
                 let limit = words.next().map(str::to_ascii_uppercase);
                 let n = words.next();
@@ -127,6 +186,7 @@ pub fn role_options(options: &str) -> Result<(), String> {
                 {
                     return bad("CONNECTION LIMIT needs a number (-1 for no limit)");
                 }
+                upper
             }
             "VALID" => {
                 let until = words.next().map(str::to_ascii_uppercase);
@@ -142,58 +202,37 @@ pub fn role_options(options: &str) -> Result<(), String> {
                     }
                 }
                 let inner = lit.strip_prefix('\'').and_then(|l| l.strip_suffix('\''));
-                if until.as_deref() != Some("UNTIL") || inner.is_none_or(|i| i.contains('\'')) {
+                if until.as_deref() != Some("UNTIL") || inner.is_none_or(|i| !is_timestamp(i)) {
                     return bad(
-                        "VALID UNTIL needs a quoted timestamp, such as VALID UNTIL '2030-01-01'",
+                        "VALID UNTIL needs a quoted timestamp, such as VALID UNTIL '2030-01-01' or 'infinity'",
                     );
                 }
+                upper
             }
-            "IN" | "ROLE" | "ADMIN" | "USER" => {
-                if upper == "IN"
-                    && words.next().map(str::to_ascii_uppercase).as_deref() != Some("ROLE")
-                {
-                    return bad("IN must be followed by ROLE");
-                }
-                // One or more role names, separated by commas.
-                let mut any = false;
-                while let Some(name) = words.peek() {
-                    let names: Vec<&str> = name.split(',').filter(|n| !n.is_empty()).collect();
-                    if names.is_empty() && *name != "," {
-                        break;
-                    }
-                    if !names.iter().all(|n| is_role_name(n)) {
-                        if any {
-                            break;
-                        }
-                        return bad("role names are letters, digits and '_', or in double quotes");
-                    }
-                    any = any || !names.is_empty();
-                    let more = name.ends_with(',');
-                    words.next();
-                    if !more {
-                        break;
-                    }
-                }
-                if !any {
-                    return bad("a role name must follow");
-                }
+            "IN" | "ROLE" | "ADMIN" | "USER" | "SYSID" => {
+                return bad(&format!(
+                    "{w} is for CREATE ROLE; grant role memberships in SQL instead"
+                ))
             }
             _ => return bad(&format!("{w:?} is not a role option")),
+        };
+        if !seen.insert(attr.clone()) {
+            return bad(&format!(
+                "{attr} is given more than once (or with its opposite)"
+            ));
         }
     }
     Ok(())
 }
 
-fn is_role_name(n: &str) -> bool {
-    match n.strip_prefix('"').and_then(|n| n.strip_suffix('"')) {
-        Some(quoted) => !quoted.is_empty() && !quoted.contains('"'),
-        None => {
-            n.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-                && n.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
-                && !ROLE_FLAGS.contains(&n.to_ascii_uppercase().as_str())
-        }
+/// A timestamp as `VALID UNTIL` takes it: `infinity`, a date, or a date and time.
+fn is_timestamp(s: &str) -> bool {
+    if matches!(s, "infinity" | "-infinity") {
+        return true;
     }
+    let date = s.get(..10).unwrap_or(s);
+    let date_ok = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok();
+    date_ok && (s.len() == 10 || super::backups::parse_target_time(s).is_some())
 }
 
 #[cfg(test)]
@@ -208,9 +247,9 @@ mod tests {
             "createdb nologin",
             "SUPERUSER CONNECTION LIMIT 10",
             "VALID UNTIL '2030-01-01 00:00:00+00'",
-            "IN ROLE app, reporting",
-            "IN ROLE app,reporting CREATEROLE",
-            "ROLE \"MixedCase\"",
+            "VALID UNTIL '2030-01-01'",
+            "VALID UNTIL 'infinity' CREATEROLE",
+            "CONNECTION LIMIT -1 NOINHERIT",
         ] {
             assert!(role_options(ok).is_ok(), "{ok}: {:?}", role_options(ok));
         }
@@ -230,6 +269,15 @@ mod tests {
             "IN ROLE",
             "IN app",
             "ROLE x\"y",
+            "IN ROLE app",
+            "ROLE app",
+            "ADMIN app",
+            "USER app",
+            "SYSID 10",
+            "CREATEDB NOCREATEDB",
+            "LOGIN LOGIN",
+            "VALID UNTIL 'soon'",
+            "CREATEDB\u{7}",
             "DROP TABLE t",
             "CREATEDB); DROP ROLE postgres",
         ] {
