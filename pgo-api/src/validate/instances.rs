@@ -217,7 +217,10 @@ pub(crate) fn check_resources(
     }
 }
 
-/// `minAvailable`: a number from 0 to the replicas, or a percentage from 0% to 100%.
+/// `minAvailable`: a number from 0 to the most replicas a set may have, or a percentage from 0%
+/// to 100%. More than the set's replicas is allowed, as PGO and Kubernetes allow it: the budget
+/// then blocks voluntary evictions, and refusing it would stop a scale-down that left
+/// minAvailable as it was.
 fn min_available(
     field: &str,
     value: Option<&IntOrString>,
@@ -227,10 +230,10 @@ fn min_available(
     let default = IntOrString::Int(replicas.saturating_sub(1).max(0));
     match value {
         None => default,
-        Some(IntOrString::Int(n)) if *n < 0 || *n > replicas => {
+        Some(IntOrString::Int(n)) if *n < 0 || *n > MAX_REPLICAS => {
             errors.push(err(
                 format!("{field}.minAvailable"),
-                format!("{n} must be from 0 to the replicas ({replicas})"),
+                format!("{n} must be from 0 to {MAX_REPLICAS}, e.g. the replicas minus one"),
             ));
             default
         }
