@@ -19,7 +19,8 @@ kubectl -n "$NS" apply -f "$REPO/examples/hippo.yaml"
 log "waiting for postgrescluster/hippo to be Ready..."
 kubectl -n "$NS" wait postgrescluster/hippo --for=condition=Ready --timeout=300s
 
-ip=$(kubectl -n "$NS" get svc hippo-primary -o jsonpath='{.spec.clusterIP}')
+# hippo-primary is headless, as in PGO: its one endpoint is the leader Service hippo-ha.
+ip=$(kubectl -n "$NS" get endpoints hippo-primary -o jsonpath='{.subsets[0].addresses[0].ip}')
 cat <<MSG
 
 [demo] ready. Connect (TLS, password from the hippo-pguser-hippo Secret):

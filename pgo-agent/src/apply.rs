@@ -237,7 +237,49 @@ impl<'a> Applier<'a> {
         self.apply_all(&desired.secrets, &read.secrets).await?;
         self.apply_all(&desired.config_maps, &read.config_maps)
             .await?;
-        self.apply_all(&desired.services, &read.services).await?;
+        // clusterIP cannot change: a Service that must become headless (`<cluster>-primary` of a
+        // cluster made before it resolved through the leader Service) is made again.
+        for want in &desired.services {
+            let headless = |s: &k8s_openapi::api::core::v1::Service| {
+                s.spec.as_ref().and_then(|s| s.cluster_ip.as_deref()) == Some("None")
+            };
+            if let Some(have) = read.services.get(&want.name_any()) {
+                if headless(want) && !headless(have) && have.metadata.deletion_timestamp.is_none() {
+                    let name = want.name_any();
+                    tracing::info!(%name, namespace = self.namespace, "recreating the Service as a headless one");
+                    self.writes += 1;
+                    let api: Api<k8s_openapi::api::core::v1::Service> =
+                        Api::namespaced(self.client.clone(), self.namespace);
+                    match api.delete(&name, &DeleteParams::default()).await {
+                        Ok(_) => {}
+                        Err(kube::Error::Api(e)) if e.code == 404 => {}
+                        Err(source) => {
+                            return Err(Error::Delete {
+                                kind: "Service",
+                                name,
+                                source,
+                            })
+                        }
+                    }
+                }
+            }
+        }
+        let services = self.apply_all(&desired.services, &read.services).await?;
+        // The primary's name resolves to the leader Service, once it has its ClusterIP.
+        let leader_ip = services
+            .iter()
+            .find(|s| s.name_any() == desired.leader_service)
+            .and_then(|s| s.spec.as_ref()?.cluster_ip.clone())
+            .filter(|ip| !ip.is_empty() && ip != "None");
+        if let (Some(ip), Some(template)) = (leader_ip, &desired.primary_endpoints) {
+            let mut endpoints = template.clone();
+            for subset in endpoints.subsets.iter_mut().flatten() {
+                for address in subset.addresses.iter_mut().flatten() {
+                    address.ip = ip.clone();
+                }
+            }
+            self.apply(&endpoints, &read.primary_endpoints).await?;
+        }
         // A claim being deleted (replicas' volumes after a restore) is recreated once it is
         // gone, never from its old fields: its old volume cannot bind again.
         let pvcs: Vec<_> = desired

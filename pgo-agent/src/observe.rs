@@ -76,6 +76,8 @@ pub struct ReadState {
     pub root_ca: Option<Secret>,
     /// Patroni's `<cluster>-ha-config` Endpoints: system identifier and dynamic configuration.
     pub patroni_config: Option<Endpoints>,
+    /// `<cluster>-primary`'s Endpoints (the agent writes them: the leader Service's ClusterIP).
+    pub primary_endpoints: ByName<Endpoints>,
 }
 
 /// A namespaced Kubernetes object the agent reads and applies.
@@ -131,7 +133,8 @@ pub async fn read(
     let pods_api: Api<Pod> = Api::namespaced(client.clone(), ns);
     let patroni_config = names::patroni_config_service(n);
     let pod_params = ListParams::default().labels(&format!("{}={n}", labels::CLUSTER));
-    let (sts, pvcs, services, config_maps, secrets, sas, roles, rbs, pods, root_ca, patroni) = tokio::try_join!(
+    let primary = names::primary_service(n);
+    let (sts, pvcs, services, config_maps, secrets, sas, roles, rbs, pods, root_ca, patroni, primary_ep) = tokio::try_join!(
         list::<StatefulSet>(c, ns, n),
         list::<PersistentVolumeClaim>(c, ns, n),
         list::<Service>(c, ns, n),
@@ -153,6 +156,7 @@ pub async fn read(
         },
         get_opt::<Secret>(c, ns, names::ROOT_CA_SECRET),
         get_opt::<Endpoints>(c, ns, &patroni_config),
+        get_opt::<Endpoints>(c, ns, &primary),
     )?;
     // A user's Secret may exist without our labels (written by hand, or by another tool before
     // this cluster existed): its password is kept, so look it up by name too.
@@ -190,6 +194,7 @@ pub async fn read(
         jobs,
         root_ca,
         patroni_config: patroni,
+        primary_endpoints: primary_ep.map(|e| (primary, e)).into_iter().collect(),
     })
 }
 

@@ -40,11 +40,15 @@ streaming_replicas_are() { [[ $(sql "SELECT count(*) FROM pg_stat_replication WH
 # secret_key KEY [CLUSTER]: a key of the cluster's user Secret (<cluster>-pguser-<cluster>).
 secret_key() { local c=${2:-$CLUSTER}; kc get secret "$c-pguser-$c" -o jsonpath="{.data.$1}" | base64 -d; }
 
+# primary_address [CLUSTER]: what the name <cluster>-primary resolves to: the ClusterIP of the
+# leader Service <cluster>-ha (the headless <cluster>-primary's only endpoint), as PGO has it.
+primary_address() { kc get endpoints "${1:-$CLUSTER}-primary" -o jsonpath='{.subsets[0].addresses[0].ip}'; }
+
 # app_psql SQL: SQL as the cluster's user, from the host, through the primary Service with TLS:
 # what an application does with the Secret.
 app_psql() {
     local ip
-    ip=$(kc get svc "$CLUSTER-primary" -o jsonpath='{.spec.clusterIP}')
+    ip=$(primary_address)
     PGPASSWORD=$(secret_key password) PGCONNECT_TIMEOUT=2 PGSSLMODE=require \
         psql -X -Atq -h "$ip" -p "$(secret_key port)" -U "$(secret_key user)" -d "$(secret_key dbname)" -c "$1"
 }
@@ -81,7 +85,7 @@ writer_start() {
     local dir=$1 table=${2:-writer} c=${3:-$CLUSTER} uri ip
     mkdir -p "$dir"
     uri=$(secret_key uri "$c") || return 1
-    ip=$(kc get svc "$c-primary" -o jsonpath='{.spec.clusterIP}') || return 1
+    ip=$(primary_address "$c") && [[ -n $ip ]] || return 1
     kc get secret "$c-cluster-cert" -o jsonpath='{.data.ca\.crt}' | base64 -d >"$dir/ca.crt" || return 1
     python3 "$PGO_REPO/tests/lib/writer.py" start --uri "$uri" --hostaddr "$ip" --table "$table" \
         --sslmode verify-full --sslrootcert "$dir/ca.crt" --out "$dir"

@@ -69,6 +69,10 @@ pub struct Desired {
     pub roles: Vec<Role>,
     pub role_bindings: Vec<RoleBinding>,
     pub pdbs: Vec<PodDisruptionBudget>,
+    /// `<cluster>-primary`'s Endpoints, without an address: the apply fills in the ClusterIP of
+    /// the leader Service, `leader_service`, once that exists.
+    pub primary_endpoints: Option<k8s_openapi::api::core::v1::Endpoints>,
+    pub leader_service: String,
     /// The namespace's root CA: shared by clusters, so it has no owner and is never cleaned up.
     pub root_ca: Secret,
     /// The instances, by set, that the StatefulSets above run.
@@ -131,6 +135,8 @@ pub fn build(
     };
     desired.config_maps.push(patroni::config_map(v, &files));
     desired.services = service::services(v);
+    desired.primary_endpoints = Some(service::primary_endpoints(v, ""));
+    desired.leader_service = names::patroni_scope(&v.name);
     desired.service_accounts.push(rbac::service_account(v));
     desired.roles.push(rbac::role(v));
     desired.role_bindings.push(rbac::role_binding(v));

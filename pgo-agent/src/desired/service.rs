@@ -1,7 +1,14 @@
-//! Build: the Services, with PGO's names. `<cluster>-primary` and `<cluster>-replicas` select
-//! pods by the role label Patroni writes, so they follow a failover even while the agent is down.
+//! Build: the Services, with PGO's names and PGO's shape. Patroni's leader writes its own address
+//! into the Endpoints of the selectorless `<cluster>-ha` Service when it takes the leader lock;
+//! `<cluster>-primary` is headless and its Endpoints hold `<cluster>-ha`'s ClusterIP, so the
+//! primary's name resolves to a Service that reaches exactly the lock holder: never a frozen or
+//! cut-off old primary whose role label nobody could change, and with the agent down too.
+//! `spec.service` shapes `<cluster>-ha` (its type, node port, metadata), as in PGO.
+//! `<cluster>-replicas` selects pods by the role label Patroni writes.
 
-use k8s_openapi::api::core::v1::{Service, ServicePort, ServiceSpec};
+use k8s_openapi::api::core::v1::{
+    EndpointAddress, EndpointPort, EndpointSubset, Endpoints, Service, ServicePort, ServiceSpec,
+};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use pgo_api::names::{self, labels};
 
@@ -19,7 +26,14 @@ fn postgres_port(v: &ValidatedCluster, node_port: Option<i32>) -> ServicePort {
     }
 }
 
-fn exposed(v: &ValidatedCluster, name: String, role: &str, user: &pgo_api::ServiceSpec) -> Service {
+/// A Service shaped by the user's `spec.service` / `spec.replicaService`; it selects pods of
+/// `role`, or none (Patroni writes the leader's Endpoints).
+fn exposed(
+    v: &ValidatedCluster,
+    name: String,
+    role: Option<&str>,
+    user: &pgo_api::ServiceSpec,
+) -> Service {
     let mut m = meta(v, name, &[]);
     if let Some(extra) = &user.metadata {
         if let Some(l) = &extra.labels {
@@ -44,13 +58,13 @@ fn exposed(v: &ValidatedCluster, name: String, role: &str, user: &pgo_api::Servi
         metadata: m,
         spec: Some(ServiceSpec {
             type_: Some(type_.clone()),
-            selector: Some(
+            selector: role.map(|role| {
                 [
                     (labels::CLUSTER.to_string(), v.name.clone()),
                     (labels::ROLE.to_string(), role.to_string()),
                 ]
-                .into(),
-            ),
+                .into()
+            }),
             ports: Some(vec![postgres_port(v, node_port)]),
             external_traffic_policy: (type_ != "ClusterIP")
                 .then(|| user.external_traffic_policy.clone())
@@ -74,16 +88,12 @@ pub fn services(v: &ValidatedCluster) -> Vec<Service> {
         status: None,
     };
     vec![
-        exposed(
-            v,
-            names::primary_service(&v.name),
-            labels::ROLE_MASTER,
-            &v.primary_service,
-        ),
+        // Resolves to `<cluster>-ha`'s ClusterIP (see `primary_endpoints`).
+        headless(names::primary_service(&v.name), false),
         exposed(
             v,
             names::replicas_service(&v.name),
-            labels::ROLE_REPLICA,
+            Some(labels::ROLE_REPLICA),
             &v.replica_service,
         ),
         {
@@ -103,18 +113,38 @@ pub fn services(v: &ValidatedCluster) -> Vec<Service> {
             }
             pods
         },
-        // Patroni keeps the leader in this selectorless Service's Endpoints.
-        Service {
-            metadata: meta(v, names::patroni_scope(&v.name), &[]),
-            spec: Some(ServiceSpec {
-                ports: Some(vec![postgres_port(v, None)]),
-                ..Default::default()
-            }),
-            status: None,
-        },
+        // Patroni keeps the leader lock, and the leader's address, in this selectorless
+        // Service's Endpoints.
+        exposed(
+            v,
+            names::patroni_scope(&v.name),
+            None,
+            &v.primary_service,
+        ),
         // ...and its dynamic configuration in this one's.
         headless(names::patroni_config_service(&v.name), false),
     ]
+}
+
+/// The Endpoints of the headless `<cluster>-primary`: the ClusterIP of `<cluster>-ha`, so that
+/// DNS answers the primary's name with the Service that follows Patroni's leader.
+pub fn primary_endpoints(v: &ValidatedCluster, leader_cluster_ip: &str) -> Endpoints {
+    Endpoints {
+        metadata: meta(v, names::primary_service(&v.name), &[]),
+        subsets: Some(vec![EndpointSubset {
+            addresses: Some(vec![EndpointAddress {
+                ip: leader_cluster_ip.to_string(),
+                ..Default::default()
+            }]),
+            ports: Some(vec![EndpointPort {
+                name: Some("postgres".into()),
+                port: v.port,
+                protocol: Some("TCP".into()),
+                ..Default::default()
+            }]),
+            ..Default::default()
+        }]),
+    }
 }
 
 #[cfg(test)]
@@ -137,9 +167,20 @@ mod tests {
                 "hippo-ha-config"
             ]
         );
-        let sel = s[0].spec.as_ref().unwrap().selector.as_ref().unwrap();
-        assert_eq!(sel[labels::ROLE], "master");
+        // The primary's name resolves to the leader Service, which Patroni points at itself.
+        let primary = s[0].spec.as_ref().unwrap();
+        assert_eq!(primary.cluster_ip.as_deref(), Some("None"));
+        assert!(primary.selector.is_none());
         assert!(s[3].spec.as_ref().unwrap().selector.is_none());
+        let e = primary_endpoints(&v, "10.0.0.7");
+        assert_eq!(e.metadata.name.as_deref(), Some("hippo-primary"));
+        let subset = &e.subsets.unwrap()[0];
+        assert_eq!(subset.addresses.as_ref().unwrap()[0].ip, "10.0.0.7");
+        // Named as the Service's port: that is how a selectorless Service finds its port.
+        assert_eq!(
+            subset.ports.as_ref().unwrap()[0].name.as_deref(),
+            Some("postgres")
+        );
     }
 
     fn service_yaml(extra: &str) -> String {
@@ -150,11 +191,13 @@ mod tests {
     }
 
     #[test]
-    fn primary_service_takes_the_users_type_node_port_and_metadata() {
+    fn the_leader_service_takes_the_users_type_node_port_and_metadata() {
         let v = validated(&service_yaml(
             "  service:\n    type: NodePort\n    nodePort: 32000\n    externalTrafficPolicy: Local\n    metadata: {labels: {exposed: \"yes\"}, annotations: {lb: x}}\n",
         ));
-        let s = &services(&v)[0];
+        let s = &services(&v)[3];
+        assert_eq!(s.metadata.name.as_deref(), Some("hippo-ha"));
+        assert!(s.spec.as_ref().unwrap().selector.is_none());
         let spec = s.spec.as_ref().unwrap();
         assert_eq!(spec.type_.as_deref(), Some("NodePort"));
         assert_eq!(spec.external_traffic_policy.as_deref(), Some("Local"));
@@ -180,7 +223,7 @@ mod tests {
         let v = validated(&service_yaml(
             "  service:\n    type: ClusterIP\n    nodePort: 32000\n    externalTrafficPolicy: Local\n",
         ));
-        let spec = services(&v)[0].spec.clone().unwrap();
+        let spec = services(&v)[3].spec.clone().unwrap();
         assert_eq!(spec.ports.unwrap()[0].node_port, None);
         assert_eq!(spec.external_traffic_policy, None);
     }
