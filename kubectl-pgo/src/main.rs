@@ -43,6 +43,10 @@ fn main() -> ExitCode {
             return ExitCode::from(common::error::EXIT_USAGE);
         }
     };
+    if let Err(e) = cli.global.check() {
+        eprintln!("error: {e}");
+        return ExitCode::from(common::error::EXIT_USAGE);
+    }
     let format = cli.global.output;
     // Commands that need no API server run without a tokio runtime, so they start fast.
     let result = match cli.command {

@@ -84,6 +84,10 @@ fn every_verb_fails_with_one_clear_line() {
         "backup Bad",
         "restore hippo --repoName repo1",
         "delete hippo",
+        "show hippo --request-timeout 5x",
+        "show hippo --request-timeout=-1s",
+        "show hippo --as-group dev",
+        "--as= show hippo",
     ] {
         check(args, 2, &kc);
     }

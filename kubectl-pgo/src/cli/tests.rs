@@ -241,3 +241,65 @@ fn every_subcommand_help_has_examples() {
         );
     }
 }
+
+#[test]
+fn kubectl_global_flags_are_offered_everywhere() {
+    for w in [
+        &["--"][..],
+        &["show", "hippo", "--"],
+        &["restore", "h", "--"],
+    ] {
+        let c = complete(&words(w));
+        for flag in ["--as", "--as-group", "--request-timeout"] {
+            assert!(names(&c).contains(&flag), "{flag} after {w:?}");
+        }
+    }
+    // Their values are free text: no files, no names from the API.
+    for flag in ["--as", "--as-group", "--request-timeout"] {
+        let c = complete(&words(&["show", flag, ""]));
+        assert_eq!(
+            (c.dynamic, c.directive),
+            (None, DIRECTIVE_NO_FILE),
+            "{flag}"
+        );
+        assert!(c.items.is_empty(), "{flag}");
+    }
+    // A value given to them does not count as the cluster's NAME.
+    assert_eq!(
+        complete(&words(&[
+            "--as",
+            "jane",
+            "scale",
+            "--request-timeout",
+            "5s",
+            ""
+        ]))
+        .dynamic,
+        Some(Dynamic::Clusters)
+    );
+}
+
+#[test]
+fn global_flags_parse_after_the_verb() {
+    use clap::Parser;
+    let cli = Cli::try_parse_from([
+        "kubectl-pgo",
+        "show",
+        "hippo",
+        "--as",
+        "jane",
+        "--as-group",
+        "dev",
+        "--as-group",
+        "ops",
+        "--request-timeout",
+        "1m",
+    ])
+    .unwrap();
+    assert_eq!(cli.global.as_user.as_deref(), Some("jane"));
+    assert_eq!(cli.global.as_group, ["dev", "ops"]);
+    assert_eq!(
+        cli.global.timeout(),
+        Some(std::time::Duration::from_secs(60))
+    );
+}
