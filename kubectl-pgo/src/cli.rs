@@ -123,3 +123,6 @@ pub enum Command {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod crunchy_tests;

@@ -703,6 +703,16 @@ fn restore_needs_yes_without_a_terminal_then_sets_spec_and_annotation() {
         bed.get_json("hippo")["spec"]["backups"]["pgbackrest"]["restore"]["enabled"],
         false
     );
+    // Crunchy's spelling does the same.
+    bed.pgo(&["restore", "hippo", "--repoName", "repo1", "--yes"])
+        .ok();
+    bed.pgo(&["restore", "disable", "hippo"])
+        .ok()
+        .stdout_has("restores disabled");
+    assert_eq!(
+        bed.get_json("hippo")["spec"]["backups"]["pgbackrest"]["restore"]["enabled"],
+        false
+    );
     bed.fails(
         2,
         "restore hippo --repoName repo7 --yes",
@@ -880,6 +890,22 @@ fn rbac_denials_say_forbidden() {
         .stderr_has("forbidden")
         .stderr_has("RBAC");
     let _ = std::fs::remove_file(path);
+    // --as impersonates the same way; with a group that may do everything, it works again.
+    bed.pgo(&["stop", "hippo", "--as", "e2e-nobody"])
+        .expect(1)
+        .stderr_has("User \"e2e-nobody\" cannot");
+    bed.pgo(&[
+        "stop",
+        "hippo",
+        "--as",
+        "e2e-nobody",
+        "--as-group",
+        "system:masters",
+        "--request-timeout",
+        "30s",
+    ])
+    .ok();
+    assert_eq!(bed.get_json("hippo")["spec"]["shutdown"], true);
 }
 
 #[test]

@@ -67,6 +67,9 @@ fn every_verb_fails_with_one_clear_line() {
         "backup hippo",
         "restore hippo --repoName repo1 --yes",
         "delete hippo --yes",
+        "delete postgrescluster hippo --yes",
+        "restore disable hippo",
+        "show backup hippo --repoName repo1",
         "version",
     ] {
         check(args, 1, &kc);
@@ -84,6 +87,8 @@ fn every_verb_fails_with_one_clear_line() {
         "backup Bad",
         "restore hippo --repoName repo1",
         "delete hippo",
+        "delete postgrescluster",
+        "restore disable",
         "show hippo --request-timeout 5x",
         "show hippo --request-timeout=-1s",
         "show hippo --as-group dev",

@@ -303,3 +303,25 @@ fn global_flags_parse_after_the_verb() {
         Some(std::time::Duration::from_secs(60))
     );
 }
+
+#[test]
+fn crunchys_spellings_complete() {
+    let d = |w: &[&str]| complete(&words(w)).dynamic;
+    let restore = complete(&words(&["restore", ""]));
+    assert!(names(&restore).contains(&"disable"));
+    assert_eq!(restore.dynamic, Some(Dynamic::Clusters));
+    assert_eq!(d(&["restore", "disable", ""]), Some(Dynamic::Clusters));
+    let delete = complete(&words(&["delete", ""]));
+    assert!(names(&delete).contains(&"postgrescluster"));
+    assert_eq!(delete.dynamic, Some(Dynamic::Clusters));
+    assert_eq!(
+        d(&["delete", "postgrescluster", "h"]),
+        Some(Dynamic::Clusters)
+    );
+    assert_eq!(
+        d(&["show", "backup", "hippo", "--repoName", ""]),
+        Some(Dynamic::Repos("hippo".into()))
+    );
+    // create's NAME is new, whichever spelling.
+    assert_eq!(d(&["create", "postgresclusters", ""]), None);
+}

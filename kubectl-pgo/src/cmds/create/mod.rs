@@ -115,6 +115,12 @@ impl Render for Outcome {
     }
 }
 
+/// The manifest flags make, as `create NAME ... --dry-run` prints it.
+#[cfg(test)]
+pub fn manifest_of(args: &ClusterArgs) -> Result<PostgresCluster, Error> {
+    validate(args).map(|v| build(&v))
+}
+
 /// Validate (prompting first if asked to), then create unless this is a dry run.
 pub async fn run(
     args: ClusterArgs,
