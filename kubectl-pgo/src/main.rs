@@ -110,6 +110,7 @@ async fn run(command: Command, global: &GlobalArgs) -> Outcome {
         Command::Backup(a) => done(backup::run(a, global).await),
         Command::Restore(a) => done(restore::run(a, global).await),
         Command::Delete(a) => done(delete::run(a, global).await),
+        Command::Support(a) => done(support::run(a, global).await),
         Command::Version(_) => done(version::run(global).await),
         Command::Completion(_) => unreachable!("handled without a runtime"),
     }

@@ -70,6 +70,7 @@ fn every_verb_fails_with_one_clear_line() {
         "delete postgrescluster hippo --yes",
         "restore disable hippo",
         "show backup hippo --repoName repo1",
+        "support export hippo --file /nonexistent-kpgo/x.tar.gz",
         "version",
     ] {
         check(args, 1, &kc);
@@ -89,6 +90,9 @@ fn every_verb_fails_with_one_clear_line() {
         "delete hippo",
         "delete postgrescluster",
         "restore disable",
+        "support export Bad",
+        "support export hippo --max-size 0",
+        "support export hippo --log-lines many",
         "show hippo --request-timeout 5x",
         "show hippo --request-timeout=-1s",
         "show hippo --as-group dev",
