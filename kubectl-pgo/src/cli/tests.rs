@@ -219,6 +219,24 @@ fn every_subcommand_help_has_examples() {
                 "`{path} {kind}` has no examples:\n{text}"
             );
         }
+        // The examples run this very command (by its name or an alias).
+        let examples = long.split("Examples:\n").nth(1).unwrap_or("");
+        let (parent, _) = path.rsplit_once(' ').unwrap_or(("", &path));
+        let spellings: Vec<String> = if seen.is_empty() {
+            vec![path.clone()]
+        } else {
+            std::iter::once(cmd.get_name())
+                .chain(cmd.get_all_aliases())
+                .map(|n| format!("{parent} {n}"))
+                .collect()
+        };
+        let runs_it = examples.lines().any(|l| {
+            let l = l.trim().replace("kubectl-pgo", "kubectl pgo");
+            spellings.iter().any(|s| {
+                l == *s || l.starts_with(&format!("{s} ")) || l.contains(&format!("<({s} "))
+            })
+        });
+        assert!(runs_it, "no example of `{path}` runs it:\n{examples}");
         seen.push(path.clone());
         for sub in cmd.get_subcommands_mut().filter(|s| s.get_name() != "help") {
             let name = format!("{path} {}", sub.get_name());
@@ -234,6 +252,9 @@ fn every_subcommand_help_has_examples() {
         "kubectl pgo start",
         "kubectl pgo show user",
         "kubectl pgo create postgrescluster",
+        "kubectl pgo delete postgrescluster",
+        "kubectl pgo restore disable",
+        "kubectl pgo support export",
     ] {
         assert!(
             seen.iter().any(|p| p == path),

@@ -32,7 +32,8 @@ creating. Inputs are checked with the agent's own rules before anything is sent.
 
 pub const EXAMPLES: &str = "Examples:\n  kubectl pgo create cluster hippo\n  \
 kubectl pgo create cluster hippo --replicas 2 --storage-size 10Gi --user app --database app --wait\n  \
-kubectl pgo create cluster hippo --dry-run -o yaml\n  kubectl pgo create";
+kubectl pgo create cluster hippo --dry-run -o yaml\n  \
+kubectl pgo create postgrescluster hippo --pg-major-version 15 --disable-backups\n  kubectl pgo create";
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
