@@ -343,6 +343,11 @@ fn crunchys_spellings_complete() {
         d(&["show", "backup", "hippo", "--repoName", ""]),
         Some(Dynamic::Repos("hippo".into()))
     );
+    assert_eq!(d(&["support", "export", ""]), Some(Dynamic::Clusters));
+    assert_eq!(
+        names(&complete(&words(&["support", "export", "hippo", "--m"]))),
+        vec!["--max-size"]
+    );
     // create's NAME is new, whichever spelling.
     assert_eq!(d(&["create", "postgresclusters", ""]), None);
 }
