@@ -25,6 +25,10 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-pgo' -ScriptBlock {
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file. Defaults to $KUBECONFIG, then ~/.kube/config')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Username to impersonate for the operation (a user or system:serviceaccount:NS:NAME)')
+            [CompletionResult]::new('--as-group', '--as-group', [CompletionResultType]::ParameterName, 'Group to impersonate for the operation; repeatable. Needs --as')
+            [CompletionResult]::new('--as-uid', '--as-uid', [CompletionResultType]::ParameterName, 'UID to impersonate for the operation. Needs --as')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long a single request to the API server may take: 0 (no limit, the default), a number of seconds, or a duration such as 5s, 1m, 1h30m')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation and never prompt')
@@ -42,6 +46,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-pgo' -ScriptBlock {
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Take a manual pgBackRest backup')
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a cluster in place from a pgBackRest repository')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a PostgresCluster')
+            [CompletionResult]::new('support', 'support', [CompletionResultType]::ParameterValue, 'Collect what a bug report needs: `support export NAME` writes a redacted .tar.gz')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the client version, and the pgo-agent versions found in the cluster')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -49,6 +54,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-pgo' -ScriptBlock {
         }
         'kubectl-pgo;create' {
             [CompletionResult]::new('--pg-version', '--pg-version', [CompletionResultType]::ParameterName, 'The major version of PostgreSQL')
+            [CompletionResult]::new('--pg-major-version', '--pg-major-version', [CompletionResultType]::ParameterName, 'The major version of PostgreSQL')
             [CompletionResult]::new('--replicas', '--replicas', [CompletionResultType]::ParameterName, 'Number of instances (Postgres pods) in the instance set')
             [CompletionResult]::new('--instance-set', '--instance-set', [CompletionResultType]::ParameterName, 'Name of the instance set (at most 15 characters)')
             [CompletionResult]::new('--storage-size', '--storage-size', [CompletionResultType]::ParameterName, 'Size of each instance''s data volume (and of the backup repository)')
@@ -62,10 +68,15 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-pgo' -ScriptBlock {
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file. Defaults to $KUBECONFIG, then ~/.kube/config')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Username to impersonate for the operation (a user or system:serviceaccount:NS:NAME)')
+            [CompletionResult]::new('--as-group', '--as-group', [CompletionResultType]::ParameterName, 'Group to impersonate for the operation; repeatable. Needs --as')
+            [CompletionResult]::new('--as-uid', '--as-uid', [CompletionResultType]::ParameterName, 'UID to impersonate for the operation. Needs --as')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long a single request to the API server may take: 0 (no limit, the default), a number of seconds, or a duration such as 5s, 1m, 1h30m')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--backups', '--backups', [CompletionResultType]::ParameterName, 'Configure a pgBackRest repository `repo1` on a volume (the default)')
             [CompletionResult]::new('--no-backups', '--no-backups', [CompletionResultType]::ParameterName, 'Create the cluster without a backup repository')
+            [CompletionResult]::new('--disable-backups', '--disable-backups', [CompletionResultType]::ParameterName, 'Create the cluster without a backup repository')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the manifest (with -o yaml or -o json) instead of creating it')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until the cluster''s Ready condition is True')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Ask for each value in a wizard, with the flags as defaults')
@@ -77,6 +88,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-pgo' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('postgrescluster', 'postgrescluster', [CompletionResultType]::ParameterValue, 'Create a PostgresCluster')
+            [CompletionResult]::new('postgresclusters', 'postgresclusters', [CompletionResultType]::ParameterValue, 'Create a PostgresCluster')
             [CompletionResult]::new('cluster', 'cluster', [CompletionResultType]::ParameterValue, 'Create a PostgresCluster')
             [CompletionResult]::new('pgc', 'pgc', [CompletionResultType]::ParameterValue, 'Create a PostgresCluster')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -84,6 +96,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-pgo' -ScriptBlock {
         }
         'kubectl-pgo;create;postgrescluster' {
             [CompletionResult]::new('--pg-version', '--pg-version', [CompletionResultType]::ParameterName, 'The major version of PostgreSQL')
+            [CompletionResult]::new('--pg-major-version', '--pg-major-version', [CompletionResultType]::ParameterName, 'The major version of PostgreSQL')
             [CompletionResult]::new('--replicas', '--replicas', [CompletionResultType]::ParameterName, 'Number of instances (Postgres pods) in the instance set')
             [CompletionResult]::new('--instance-set', '--instance-set', [CompletionResultType]::ParameterName, 'Name of the instance set (at most 15 characters)')
             [CompletionResult]::new('--storage-size', '--storage-size', [CompletionResultType]::ParameterName, 'Size of each instance''s data volume (and of the backup repository)')
@@ -97,10 +110,52 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-pgo' -ScriptBlock {
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file. Defaults to $KUBECONFIG, then ~/.kube/config')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Username to impersonate for the operation (a user or system:serviceaccount:NS:NAME)')
+            [CompletionResult]::new('--as-group', '--as-group', [CompletionResultType]::ParameterName, 'Group to impersonate for the operation; repeatable. Needs --as')
+            [CompletionResult]::new('--as-uid', '--as-uid', [CompletionResultType]::ParameterName, 'UID to impersonate for the operation. Needs --as')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long a single request to the API server may take: 0 (no limit, the default), a number of seconds, or a duration such as 5s, 1m, 1h30m')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--backups', '--backups', [CompletionResultType]::ParameterName, 'Configure a pgBackRest repository `repo1` on a volume (the default)')
             [CompletionResult]::new('--no-backups', '--no-backups', [CompletionResultType]::ParameterName, 'Create the cluster without a backup repository')
+            [CompletionResult]::new('--disable-backups', '--disable-backups', [CompletionResultType]::ParameterName, 'Create the cluster without a backup repository')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the manifest (with -o yaml or -o json) instead of creating it')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until the cluster''s Ready condition is True')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Ask for each value in a wizard, with the flags as defaults')
+            [CompletionResult]::new('--interactive', '--interactive', [CompletionResultType]::ParameterName, 'Ask for each value in a wizard, with the flags as defaults')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation and never prompt')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation and never prompt')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kubectl-pgo;create;postgresclusters' {
+            [CompletionResult]::new('--pg-version', '--pg-version', [CompletionResultType]::ParameterName, 'The major version of PostgreSQL')
+            [CompletionResult]::new('--pg-major-version', '--pg-major-version', [CompletionResultType]::ParameterName, 'The major version of PostgreSQL')
+            [CompletionResult]::new('--replicas', '--replicas', [CompletionResultType]::ParameterName, 'Number of instances (Postgres pods) in the instance set')
+            [CompletionResult]::new('--instance-set', '--instance-set', [CompletionResultType]::ParameterName, 'Name of the instance set (at most 15 characters)')
+            [CompletionResult]::new('--storage-size', '--storage-size', [CompletionResultType]::ParameterName, 'Size of each instance''s data volume (and of the backup repository)')
+            [CompletionResult]::new('--storage-class', '--storage-class', [CompletionResultType]::ParameterName, 'StorageClass of the volumes. Defaults to the cluster''s default StorageClass')
+            [CompletionResult]::new('--cpu', '--cpu', [CompletionResultType]::ParameterName, 'CPU of the database container (request = limit), e.g. 500m or 2')
+            [CompletionResult]::new('--memory', '--memory', [CompletionResultType]::ParameterName, 'Memory of the database container (request = limit), e.g. 512Mi')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'A Postgres user to create; repeatable. Each user gets every --database')
+            [CompletionResult]::new('--database', '--database', [CompletionResultType]::ParameterName, 'A database to create, owned by the --user(s); repeatable')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long --wait waits, e.g. 90s, 5m, 1h')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file. Defaults to $KUBECONFIG, then ~/.kube/config')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Username to impersonate for the operation (a user or system:serviceaccount:NS:NAME)')
+            [CompletionResult]::new('--as-group', '--as-group', [CompletionResultType]::ParameterName, 'Group to impersonate for the operation; repeatable. Needs --as')
+            [CompletionResult]::new('--as-uid', '--as-uid', [CompletionResultType]::ParameterName, 'UID to impersonate for the operation. Needs --as')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long a single request to the API server may take: 0 (no limit, the default), a number of seconds, or a duration such as 5s, 1m, 1h30m')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--backups', '--backups', [CompletionResultType]::ParameterName, 'Configure a pgBackRest repository `repo1` on a volume (the default)')
+            [CompletionResult]::new('--no-backups', '--no-backups', [CompletionResultType]::ParameterName, 'Create the cluster without a backup repository')
+            [CompletionResult]::new('--disable-backups', '--disable-backups', [CompletionResultType]::ParameterName, 'Create the cluster without a backup repository')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the manifest (with -o yaml or -o json) instead of creating it')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until the cluster''s Ready condition is True')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Ask for each value in a wizard, with the flags as defaults')
@@ -115,6 +170,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-pgo' -ScriptBlock {
         }
         'kubectl-pgo;create;cluster' {
             [CompletionResult]::new('--pg-version', '--pg-version', [CompletionResultType]::ParameterName, 'The major version of PostgreSQL')
+            [CompletionResult]::new('--pg-major-version', '--pg-major-version', [CompletionResultType]::ParameterName, 'The major version of PostgreSQL')
             [CompletionResult]::new('--replicas', '--replicas', [CompletionResultType]::ParameterName, 'Number of instances (Postgres pods) in the instance set')
             [CompletionResult]::new('--instance-set', '--instance-set', [CompletionResultType]::ParameterName, 'Name of the instance set (at most 15 characters)')
             [CompletionResult]::new('--storage-size', '--storage-size', [CompletionResultType]::ParameterName, 'Size of each instance''s data volume (and of the backup repository)')
@@ -128,10 +184,15 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-pgo' -ScriptBlock {
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file. Defaults to $KUBECONFIG, then ~/.kube/config')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Username to impersonate for the operation (a user or system:serviceaccount:NS:NAME)')
+            [CompletionResult]::new('--as-group', '--as-group', [CompletionResultType]::ParameterName, 'Group to impersonate for the operation; repeatable. Needs --as')
+            [CompletionResult]::new('--as-uid', '--as-uid', [CompletionResultType]::ParameterName, 'UID to impersonate for the operation. Needs --as')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long a single request to the API server may take: 0 (no limit, the default), a number of seconds, or a duration such as 5s, 1m, 1h30m')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--backups', '--backups', [CompletionResultType]::ParameterName, 'Configure a pgBackRest repository `repo1` on a volume (the default)')
             [CompletionResult]::new('--no-backups', '--no-backups', [CompletionResultType]::ParameterName, 'Create the cluster without a backup repository')
+            [CompletionResult]::new('--disable-backups', '--disable-backups', [CompletionResultType]::ParameterName, 'Create the cluster without a backup repository')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the manifest (with -o yaml or -o json) instead of creating it')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until the cluster''s Ready condition is True')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Ask for each value in a wizard, with the flags as defaults')
@@ -146,6 +207,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-pgo' -ScriptBlock {
         }
         'kubectl-pgo;create;pgc' {
             [CompletionResult]::new('--pg-version', '--pg-version', [CompletionResultType]::ParameterName, 'The major version of PostgreSQL')
+            [CompletionResult]::new('--pg-major-version', '--pg-major-version', [CompletionResultType]::ParameterName, 'The major version of PostgreSQL')
             [CompletionResult]::new('--replicas', '--replicas', [CompletionResultType]::ParameterName, 'Number of instances (Postgres pods) in the instance set')
             [CompletionResult]::new('--instance-set', '--instance-set', [CompletionResultType]::ParameterName, 'Name of the instance set (at most 15 characters)')
             [CompletionResult]::new('--storage-size', '--storage-size', [CompletionResultType]::ParameterName, 'Size of each instance''s data volume (and of the backup repository)')
@@ -159,10 +221,15 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-pgo' -ScriptBlock {
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file. Defaults to $KUBECONFIG, then ~/.kube/config')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Username to impersonate for the operation (a user or system:serviceaccount:NS:NAME)')
+            [CompletionResult]::new('--as-group', '--as-group', [CompletionResultType]::ParameterName, 'Group to impersonate for the operation; repeatable. Needs --as')
+            [CompletionResult]::new('--as-uid', '--as-uid', [CompletionResultType]::ParameterName, 'UID to impersonate for the operation. Needs --as')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long a single request to the API server may take: 0 (no limit, the default), a number of seconds, or a duration such as 5s, 1m, 1h30m')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--backups', '--backups', [CompletionResultType]::ParameterName, 'Configure a pgBackRest repository `repo1` on a volume (the default)')
             [CompletionResult]::new('--no-backups', '--no-backups', [CompletionResultType]::ParameterName, 'Create the cluster without a backup repository')
+            [CompletionResult]::new('--disable-backups', '--disable-backups', [CompletionResultType]::ParameterName, 'Create the cluster without a backup repository')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the manifest (with -o yaml or -o json) instead of creating it')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until the cluster''s Ready condition is True')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Ask for each value in a wizard, with the flags as defaults')
@@ -193,6 +260,10 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-pgo' -ScriptBlock {
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file. Defaults to $KUBECONFIG, then ~/.kube/config')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Username to impersonate for the operation (a user or system:serviceaccount:NS:NAME)')
+            [CompletionResult]::new('--as-group', '--as-group', [CompletionResultType]::ParameterName, 'Group to impersonate for the operation; repeatable. Needs --as')
+            [CompletionResult]::new('--as-uid', '--as-uid', [CompletionResultType]::ParameterName, 'UID to impersonate for the operation. Needs --as')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long a single request to the API server may take: 0 (no limit, the default), a number of seconds, or a duration such as 5s, 1m, 1h30m')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--force-conflicts', '--force-conflicts', [CompletionResultType]::ParameterName, 'Take ownership of fields another field manager owns (server-side apply --force)')
@@ -209,6 +280,10 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-pgo' -ScriptBlock {
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file. Defaults to $KUBECONFIG, then ~/.kube/config')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Username to impersonate for the operation (a user or system:serviceaccount:NS:NAME)')
+            [CompletionResult]::new('--as-group', '--as-group', [CompletionResultType]::ParameterName, 'Group to impersonate for the operation; repeatable. Needs --as')
+            [CompletionResult]::new('--as-uid', '--as-uid', [CompletionResultType]::ParameterName, 'UID to impersonate for the operation. Needs --as')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long a single request to the API server may take: 0 (no limit, the default), a number of seconds, or a duration such as 5s, 1m, 1h30m')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation and never prompt')
@@ -222,6 +297,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-pgo' -ScriptBlock {
             [CompletionResult]::new('ha', 'ha', [CompletionResultType]::ParameterValue, 'Patroni''s view of the cluster: members, role, state, timeline, lag')
             [CompletionResult]::new('user', 'user', [CompletionResultType]::ParameterValue, 'Connection info of a Postgres user, from Secret <cluster>-pguser-<user>')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'pgBackRest backups of a cluster (`pgbackrest info`)')
+            [CompletionResult]::new('backups', 'backups', [CompletionResultType]::ParameterValue, 'pgBackRest backups of a cluster (`pgbackrest info`)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -230,6 +306,10 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-pgo' -ScriptBlock {
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file. Defaults to $KUBECONFIG, then ~/.kube/config')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Username to impersonate for the operation (a user or system:serviceaccount:NS:NAME)')
+            [CompletionResult]::new('--as-group', '--as-group', [CompletionResultType]::ParameterName, 'Group to impersonate for the operation; repeatable. Needs --as')
+            [CompletionResult]::new('--as-uid', '--as-uid', [CompletionResultType]::ParameterName, 'UID to impersonate for the operation. Needs --as')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long a single request to the API server may take: 0 (no limit, the default), a number of seconds, or a duration such as 5s, 1m, 1h30m')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation and never prompt')
@@ -245,6 +325,10 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-pgo' -ScriptBlock {
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file. Defaults to $KUBECONFIG, then ~/.kube/config')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Username to impersonate for the operation (a user or system:serviceaccount:NS:NAME)')
+            [CompletionResult]::new('--as-group', '--as-group', [CompletionResultType]::ParameterName, 'Group to impersonate for the operation; repeatable. Needs --as')
+            [CompletionResult]::new('--as-uid', '--as-uid', [CompletionResultType]::ParameterName, 'UID to impersonate for the operation. Needs --as')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long a single request to the API server may take: 0 (no limit, the default), a number of seconds, or a duration such as 5s, 1m, 1h30m')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation and never prompt')
@@ -260,6 +344,10 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-pgo' -ScriptBlock {
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file. Defaults to $KUBECONFIG, then ~/.kube/config')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Username to impersonate for the operation (a user or system:serviceaccount:NS:NAME)')
+            [CompletionResult]::new('--as-group', '--as-group', [CompletionResultType]::ParameterName, 'Group to impersonate for the operation; repeatable. Needs --as')
+            [CompletionResult]::new('--as-uid', '--as-uid', [CompletionResultType]::ParameterName, 'UID to impersonate for the operation. Needs --as')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long a single request to the API server may take: 0 (no limit, the default), a number of seconds, or a duration such as 5s, 1m, 1h30m')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation and never prompt')
@@ -277,6 +365,10 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-pgo' -ScriptBlock {
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file. Defaults to $KUBECONFIG, then ~/.kube/config')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Username to impersonate for the operation (a user or system:serviceaccount:NS:NAME)')
+            [CompletionResult]::new('--as-group', '--as-group', [CompletionResultType]::ParameterName, 'Group to impersonate for the operation; repeatable. Needs --as')
+            [CompletionResult]::new('--as-uid', '--as-uid', [CompletionResultType]::ParameterName, 'UID to impersonate for the operation. Needs --as')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long a single request to the API server may take: 0 (no limit, the default), a number of seconds, or a duration such as 5s, 1m, 1h30m')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--show-connection-info', '--show-connection-info', [CompletionResultType]::ParameterName, 'Print the password and URIs instead of masking them')
@@ -289,10 +381,35 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-pgo' -ScriptBlock {
             break
         }
         'kubectl-pgo;show;backup' {
+            [CompletionResult]::new('--repoName', '--repoName', [CompletionResultType]::ParameterName, 'Only the backups in this repository')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file. Defaults to $KUBECONFIG, then ~/.kube/config')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Username to impersonate for the operation (a user or system:serviceaccount:NS:NAME)')
+            [CompletionResult]::new('--as-group', '--as-group', [CompletionResultType]::ParameterName, 'Group to impersonate for the operation; repeatable. Needs --as')
+            [CompletionResult]::new('--as-uid', '--as-uid', [CompletionResultType]::ParameterName, 'UID to impersonate for the operation. Needs --as')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long a single request to the API server may take: 0 (no limit, the default), a number of seconds, or a duration such as 5s, 1m, 1h30m')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation and never prompt')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation and never prompt')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kubectl-pgo;show;backups' {
+            [CompletionResult]::new('--repoName', '--repoName', [CompletionResultType]::ParameterName, 'Only the backups in this repository')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file. Defaults to $KUBECONFIG, then ~/.kube/config')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Username to impersonate for the operation (a user or system:serviceaccount:NS:NAME)')
+            [CompletionResult]::new('--as-group', '--as-group', [CompletionResultType]::ParameterName, 'Group to impersonate for the operation; repeatable. Needs --as')
+            [CompletionResult]::new('--as-uid', '--as-uid', [CompletionResultType]::ParameterName, 'UID to impersonate for the operation. Needs --as')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long a single request to the API server may take: 0 (no limit, the default), a number of seconds, or a duration such as 5s, 1m, 1h30m')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation and never prompt')
@@ -333,6 +450,10 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-pgo' -ScriptBlock {
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file. Defaults to $KUBECONFIG, then ~/.kube/config')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Username to impersonate for the operation (a user or system:serviceaccount:NS:NAME)')
+            [CompletionResult]::new('--as-group', '--as-group', [CompletionResultType]::ParameterName, 'Group to impersonate for the operation; repeatable. Needs --as')
+            [CompletionResult]::new('--as-uid', '--as-uid', [CompletionResultType]::ParameterName, 'UID to impersonate for the operation. Needs --as')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long a single request to the API server may take: 0 (no limit, the default), a number of seconds, or a duration such as 5s, 1m, 1h30m')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--force-conflicts', '--force-conflicts', [CompletionResultType]::ParameterName, 'Take ownership of fields another field manager owns (server-side apply --force)')
@@ -349,6 +470,10 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-pgo' -ScriptBlock {
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file. Defaults to $KUBECONFIG, then ~/.kube/config')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Username to impersonate for the operation (a user or system:serviceaccount:NS:NAME)')
+            [CompletionResult]::new('--as-group', '--as-group', [CompletionResultType]::ParameterName, 'Group to impersonate for the operation; repeatable. Needs --as')
+            [CompletionResult]::new('--as-uid', '--as-uid', [CompletionResultType]::ParameterName, 'UID to impersonate for the operation. Needs --as')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long a single request to the API server may take: 0 (no limit, the default), a number of seconds, or a duration such as 5s, 1m, 1h30m')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--force-conflicts', '--force-conflicts', [CompletionResultType]::ParameterName, 'Take ownership of fields another field manager owns (server-side apply --force)')
@@ -365,6 +490,10 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-pgo' -ScriptBlock {
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file. Defaults to $KUBECONFIG, then ~/.kube/config')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Username to impersonate for the operation (a user or system:serviceaccount:NS:NAME)')
+            [CompletionResult]::new('--as-group', '--as-group', [CompletionResultType]::ParameterName, 'Group to impersonate for the operation; repeatable. Needs --as')
+            [CompletionResult]::new('--as-uid', '--as-uid', [CompletionResultType]::ParameterName, 'UID to impersonate for the operation. Needs --as')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long a single request to the API server may take: 0 (no limit, the default), a number of seconds, or a duration such as 5s, 1m, 1h30m')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--force-conflicts', '--force-conflicts', [CompletionResultType]::ParameterName, 'Take ownership of fields another field manager owns (server-side apply --force)')
@@ -383,6 +512,10 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-pgo' -ScriptBlock {
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file. Defaults to $KUBECONFIG, then ~/.kube/config')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Username to impersonate for the operation (a user or system:serviceaccount:NS:NAME)')
+            [CompletionResult]::new('--as-group', '--as-group', [CompletionResultType]::ParameterName, 'Group to impersonate for the operation; repeatable. Needs --as')
+            [CompletionResult]::new('--as-uid', '--as-uid', [CompletionResultType]::ParameterName, 'UID to impersonate for the operation. Needs --as')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long a single request to the API server may take: 0 (no limit, the default), a number of seconds, or a duration such as 5s, 1m, 1h30m')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--force-conflicts', '--force-conflicts', [CompletionResultType]::ParameterName, 'Take ownership of fields another field manager owns (server-side apply --force)')
@@ -401,6 +534,10 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-pgo' -ScriptBlock {
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file. Defaults to $KUBECONFIG, then ~/.kube/config')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Username to impersonate for the operation (a user or system:serviceaccount:NS:NAME)')
+            [CompletionResult]::new('--as-group', '--as-group', [CompletionResultType]::ParameterName, 'Group to impersonate for the operation; repeatable. Needs --as')
+            [CompletionResult]::new('--as-uid', '--as-uid', [CompletionResultType]::ParameterName, 'UID to impersonate for the operation. Needs --as')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long a single request to the API server may take: 0 (no limit, the default), a number of seconds, or a duration such as 5s, 1m, 1h30m')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--disable', '--disable', [CompletionResultType]::ParameterName, 'Disable restores (spec.backups.pgbackrest.restore.enabled=false)')
@@ -411,6 +548,39 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-pgo' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Disable restores of a cluster (the same as `restore NAME --disable`)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kubectl-pgo;restore;disable' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file. Defaults to $KUBECONFIG, then ~/.kube/config')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Username to impersonate for the operation (a user or system:serviceaccount:NS:NAME)')
+            [CompletionResult]::new('--as-group', '--as-group', [CompletionResultType]::ParameterName, 'Group to impersonate for the operation; repeatable. Needs --as')
+            [CompletionResult]::new('--as-uid', '--as-uid', [CompletionResultType]::ParameterName, 'UID to impersonate for the operation. Needs --as')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long a single request to the API server may take: 0 (no limit, the default), a number of seconds, or a duration such as 5s, 1m, 1h30m')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--force-conflicts', '--force-conflicts', [CompletionResultType]::ParameterName, 'Take ownership of fields another field manager owns (server-side apply --force)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation and never prompt')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation and never prompt')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kubectl-pgo;restore;help' {
+            [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Disable restores of a cluster (the same as `restore NAME --disable`)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kubectl-pgo;restore;help;disable' {
+            break
+        }
+        'kubectl-pgo;restore;help;help' {
             break
         }
         'kubectl-pgo;delete' {
@@ -418,6 +588,34 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-pgo' -ScriptBlock {
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file. Defaults to $KUBECONFIG, then ~/.kube/config')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Username to impersonate for the operation (a user or system:serviceaccount:NS:NAME)')
+            [CompletionResult]::new('--as-group', '--as-group', [CompletionResultType]::ParameterName, 'Group to impersonate for the operation; repeatable. Needs --as')
+            [CompletionResult]::new('--as-uid', '--as-uid', [CompletionResultType]::ParameterName, 'UID to impersonate for the operation. Needs --as')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long a single request to the API server may take: 0 (no limit, the default), a number of seconds, or a duration such as 5s, 1m, 1h30m')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation and never prompt')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation and never prompt')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('postgrescluster', 'postgrescluster', [CompletionResultType]::ParameterValue, 'Delete a PostgresCluster (the same as `delete NAME`)')
+            [CompletionResult]::new('postgresclusters', 'postgresclusters', [CompletionResultType]::ParameterValue, 'Delete a PostgresCluster (the same as `delete NAME`)')
+            [CompletionResult]::new('cluster', 'cluster', [CompletionResultType]::ParameterValue, 'Delete a PostgresCluster (the same as `delete NAME`)')
+            [CompletionResult]::new('pgc', 'pgc', [CompletionResultType]::ParameterValue, 'Delete a PostgresCluster (the same as `delete NAME`)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kubectl-pgo;delete;postgrescluster' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file. Defaults to $KUBECONFIG, then ~/.kube/config')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Username to impersonate for the operation (a user or system:serviceaccount:NS:NAME)')
+            [CompletionResult]::new('--as-group', '--as-group', [CompletionResultType]::ParameterName, 'Group to impersonate for the operation; repeatable. Needs --as')
+            [CompletionResult]::new('--as-uid', '--as-uid', [CompletionResultType]::ParameterName, 'UID to impersonate for the operation. Needs --as')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long a single request to the API server may take: 0 (no limit, the default), a number of seconds, or a duration such as 5s, 1m, 1h30m')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation and never prompt')
@@ -428,11 +626,137 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-pgo' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'kubectl-pgo;delete;postgresclusters' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file. Defaults to $KUBECONFIG, then ~/.kube/config')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Username to impersonate for the operation (a user or system:serviceaccount:NS:NAME)')
+            [CompletionResult]::new('--as-group', '--as-group', [CompletionResultType]::ParameterName, 'Group to impersonate for the operation; repeatable. Needs --as')
+            [CompletionResult]::new('--as-uid', '--as-uid', [CompletionResultType]::ParameterName, 'UID to impersonate for the operation. Needs --as')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long a single request to the API server may take: 0 (no limit, the default), a number of seconds, or a duration such as 5s, 1m, 1h30m')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation and never prompt')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation and never prompt')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kubectl-pgo;delete;cluster' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file. Defaults to $KUBECONFIG, then ~/.kube/config')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Username to impersonate for the operation (a user or system:serviceaccount:NS:NAME)')
+            [CompletionResult]::new('--as-group', '--as-group', [CompletionResultType]::ParameterName, 'Group to impersonate for the operation; repeatable. Needs --as')
+            [CompletionResult]::new('--as-uid', '--as-uid', [CompletionResultType]::ParameterName, 'UID to impersonate for the operation. Needs --as')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long a single request to the API server may take: 0 (no limit, the default), a number of seconds, or a duration such as 5s, 1m, 1h30m')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation and never prompt')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation and never prompt')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kubectl-pgo;delete;pgc' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file. Defaults to $KUBECONFIG, then ~/.kube/config')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Username to impersonate for the operation (a user or system:serviceaccount:NS:NAME)')
+            [CompletionResult]::new('--as-group', '--as-group', [CompletionResultType]::ParameterName, 'Group to impersonate for the operation; repeatable. Needs --as')
+            [CompletionResult]::new('--as-uid', '--as-uid', [CompletionResultType]::ParameterName, 'UID to impersonate for the operation. Needs --as')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long a single request to the API server may take: 0 (no limit, the default), a number of seconds, or a duration such as 5s, 1m, 1h30m')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation and never prompt')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation and never prompt')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kubectl-pgo;delete;help' {
+            [CompletionResult]::new('postgrescluster', 'postgrescluster', [CompletionResultType]::ParameterValue, 'Delete a PostgresCluster (the same as `delete NAME`)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kubectl-pgo;delete;help;postgrescluster' {
+            break
+        }
+        'kubectl-pgo;delete;help;help' {
+            break
+        }
+        'kubectl-pgo;support' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file. Defaults to $KUBECONFIG, then ~/.kube/config')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Username to impersonate for the operation (a user or system:serviceaccount:NS:NAME)')
+            [CompletionResult]::new('--as-group', '--as-group', [CompletionResultType]::ParameterName, 'Group to impersonate for the operation; repeatable. Needs --as')
+            [CompletionResult]::new('--as-uid', '--as-uid', [CompletionResultType]::ParameterName, 'UID to impersonate for the operation. Needs --as')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long a single request to the API server may take: 0 (no limit, the default), a number of seconds, or a duration such as 5s, 1m, 1h30m')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation and never prompt')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation and never prompt')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write a .tar.gz of a cluster''s objects, Events and logs for a bug report (redacted)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kubectl-pgo;support;export' {
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Where to write the tarball. Defaults to pgo-support-NAME-TIMESTAMP.tar.gz here')
+            [CompletionResult]::new('--log-lines', '--log-lines', [CompletionResultType]::ParameterName, 'How many of the last lines of each container''s log to include')
+            [CompletionResult]::new('--max-size', '--max-size', [CompletionResultType]::ParameterName, 'Stop adding files past this many bytes (uncompressed), e.g. 50MiB, 200M, 1GiB')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file. Defaults to $KUBECONFIG, then ~/.kube/config')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Username to impersonate for the operation (a user or system:serviceaccount:NS:NAME)')
+            [CompletionResult]::new('--as-group', '--as-group', [CompletionResultType]::ParameterName, 'Group to impersonate for the operation; repeatable. Needs --as')
+            [CompletionResult]::new('--as-uid', '--as-uid', [CompletionResultType]::ParameterName, 'UID to impersonate for the operation. Needs --as')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long a single request to the API server may take: 0 (no limit, the default), a number of seconds, or a duration such as 5s, 1m, 1h30m')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation and never prompt')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation and never prompt')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kubectl-pgo;support;help' {
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write a .tar.gz of a cluster''s objects, Events and logs for a bug report (redacted)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kubectl-pgo;support;help;export' {
+            break
+        }
+        'kubectl-pgo;support;help;help' {
+            break
+        }
         'kubectl-pgo;version' {
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file. Defaults to $KUBECONFIG, then ~/.kube/config')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Username to impersonate for the operation (a user or system:serviceaccount:NS:NAME)')
+            [CompletionResult]::new('--as-group', '--as-group', [CompletionResultType]::ParameterName, 'Group to impersonate for the operation; repeatable. Needs --as')
+            [CompletionResult]::new('--as-uid', '--as-uid', [CompletionResultType]::ParameterName, 'UID to impersonate for the operation. Needs --as')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long a single request to the API server may take: 0 (no limit, the default), a number of seconds, or a duration such as 5s, 1m, 1h30m')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--client', '--client', [CompletionResultType]::ParameterName, 'Only the client version; do not contact the cluster')
@@ -449,6 +773,10 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-pgo' -ScriptBlock {
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file. Defaults to $KUBECONFIG, then ~/.kube/config')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Username to impersonate for the operation (a user or system:serviceaccount:NS:NAME)')
+            [CompletionResult]::new('--as-group', '--as-group', [CompletionResultType]::ParameterName, 'Group to impersonate for the operation; repeatable. Needs --as')
+            [CompletionResult]::new('--as-uid', '--as-uid', [CompletionResultType]::ParameterName, 'UID to impersonate for the operation. Needs --as')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long a single request to the API server may take: 0 (no limit, the default), a number of seconds, or a duration such as 5s, 1m, 1h30m')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation and never prompt')
@@ -469,6 +797,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-pgo' -ScriptBlock {
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Take a manual pgBackRest backup')
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a cluster in place from a pgBackRest repository')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a PostgresCluster')
+            [CompletionResult]::new('support', 'support', [CompletionResultType]::ParameterValue, 'Collect what a bug report needs: `support export NAME` writes a redacted .tar.gz')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the client version, and the pgo-agent versions found in the cluster')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -516,9 +845,24 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-pgo' -ScriptBlock {
             break
         }
         'kubectl-pgo;help;restore' {
+            [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Disable restores of a cluster (the same as `restore NAME --disable`)')
+            break
+        }
+        'kubectl-pgo;help;restore;disable' {
             break
         }
         'kubectl-pgo;help;delete' {
+            [CompletionResult]::new('postgrescluster', 'postgrescluster', [CompletionResultType]::ParameterValue, 'Delete a PostgresCluster (the same as `delete NAME`)')
+            break
+        }
+        'kubectl-pgo;help;delete;postgrescluster' {
+            break
+        }
+        'kubectl-pgo;help;support' {
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write a .tar.gz of a cluster''s objects, Events and logs for a bug report (redacted)')
+            break
+        }
+        'kubectl-pgo;help;support;export' {
             break
         }
         'kubectl-pgo;help;version' {

@@ -100,6 +100,15 @@ pub enum Command {
     )]
     Delete(cmds::delete::Args),
 
+    /// Collect what a bug report needs: `support export NAME` writes a redacted .tar.gz.
+    #[command(
+        long_about = "Collect what a bug report needs. `support export NAME` writes a .tar.gz of \
+            the cluster's objects, Events, logs and Patroni state, with every password, verifier \
+            and private key redacted and Secrets reduced to their key names.",
+        after_help = cmds::support::EXPORT_EXAMPLES
+    )]
+    Support(cmds::support::Args),
+
     /// Print the client version, and the pgo-agent versions found in the cluster.
     #[command(
         after_help = "Examples:\n  kubectl pgo version\n  kubectl pgo version --client -o json"
@@ -123,3 +132,6 @@ pub enum Command {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod crunchy_tests;

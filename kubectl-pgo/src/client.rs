@@ -26,7 +26,7 @@ impl Ctx {
             context: global.context.clone(),
             ..Default::default()
         };
-        let mut config = match &global.kubeconfig {
+        let config = match &global.kubeconfig {
             Some(path) => {
                 let kubeconfig = Kubeconfig::read_from(path).map_err(|e| ApiError::Kubeconfig {
                     detail: format!("cannot read {}: {e}", path.display()),
@@ -54,10 +54,6 @@ impl Ctx {
         .map_err(|e| ApiError::Kubeconfig {
             detail: error_chain(&e),
         })?;
-        if let Some(t) = timeout {
-            config.connect_timeout = Some(t);
-            config.read_timeout = Some(t);
-        }
         Self::from_config(config, global, timeout)
     }
 
@@ -66,10 +62,7 @@ impl Ctx {
         global: &GlobalArgs,
         timeout: Option<Duration>,
     ) -> Result<Self, ApiError> {
-        if let Some(t) = timeout {
-            config.connect_timeout = Some(t);
-            config.read_timeout = Some(t);
-        }
+        overrides(&mut config, global, timeout);
         let namespace = global
             .namespace
             .clone()
@@ -103,6 +96,29 @@ impl Ctx {
     }
 }
 
+/// The global flags' part of the config: impersonation (`--as`, `--as-group`, `--as-uid`
+/// replace the kubeconfig's) and the request timeout (`--request-timeout`, or the caller's
+/// own limit, whichever is shorter).
+pub fn overrides(config: &mut Config, global: &GlobalArgs, timeout: Option<Duration>) {
+    if let Some(user) = &global.as_user {
+        config.auth_info.impersonate = Some(user.clone());
+        config.auth_info.impersonate_groups =
+            (!global.as_group.is_empty()).then(|| global.as_group.clone());
+        config.auth_info.impersonate_uid = global.as_uid.clone();
+    }
+    let timeout = match (timeout, global.timeout()) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    if let Some(t) = timeout {
+        config.connect_timeout = Some(t);
+        config.read_timeout = Some(t);
+        config.write_timeout = Some(t);
+        // Count from when the request is sent, not from when a pooled connection went idle.
+        config.reset_reader_on_write = true;
+    }
+}
+
 /// What can go wrong talking to the API server. All are runtime errors (exit 1).
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -111,6 +127,9 @@ pub enum ApiError {
 
     #[error("cannot reach the Kubernetes API server at {server}: {detail}\n  hint: check that the cluster is running and that --kubeconfig/--context point at it")]
     Unreachable { server: String, detail: String },
+
+    #[error("the Kubernetes API server at {server} did not answer in time: {detail}\n  hint: raise --request-timeout (e.g. 30s, 2m; 0 for no limit), or check the connection")]
+    TimedOut { server: String, detail: String },
 
     #[error("{kind} {name:?} not found in namespace {namespace:?}\n  hint: list them with `kubectl get postgresclusters -n {namespace}`, or pass -n NAMESPACE")]
     NotFound {
@@ -262,10 +281,20 @@ pub fn classify(e: kube::Error, server: &str, kind: &str, name: &str, namespace:
         | kube::Error::Service(_)
         | kube::Error::HttpError(_)
         | kube::Error::TlsRequired
-        | kube::Error::RustlsTls(_)) => ApiError::Unreachable {
-            server: server.into(),
-            detail: root_cause(&e),
-        },
+        | kube::Error::RustlsTls(_)) => {
+            let detail = root_cause(&e);
+            if detail.contains("timed out") || detail.contains("deadline has elapsed") {
+                ApiError::TimedOut {
+                    server: server.into(),
+                    detail,
+                }
+            } else {
+                ApiError::Unreachable {
+                    server: server.into(),
+                    detail,
+                }
+            }
+        }
         e => ApiError::Other(error_chain(&e)),
     }
 }
@@ -326,6 +355,46 @@ mod tests {
     fn classified(status: Status, name: &str, namespace: &str) -> ApiError {
         let e = kube::Error::Api(status.boxed());
         classify(e, "https://x", "PostgresCluster", name, namespace)
+    }
+
+    #[test]
+    fn impersonation_and_timeout_flags_reach_the_config() {
+        let mut config = Config::new("https://x".parse().unwrap());
+        config.auth_info.impersonate = Some("from-kubeconfig".into());
+        config.auth_info.impersonate_groups = Some(vec!["old".into()]);
+        let global = GlobalArgs {
+            as_user: Some("jane".into()),
+            as_group: vec!["dev".into(), "ops".into()],
+            request_timeout: Some(Duration::from_secs(5)),
+            ..Default::default()
+        };
+        overrides(&mut config, &global, None);
+        assert_eq!(config.auth_info.impersonate.as_deref(), Some("jane"));
+        assert_eq!(
+            config.auth_info.impersonate_groups,
+            Some(vec!["dev".to_string(), "ops".to_string()])
+        );
+        assert_eq!(config.read_timeout, Some(Duration::from_secs(5)));
+        assert_eq!(config.connect_timeout, Some(Duration::from_secs(5)));
+        // A caller's shorter limit (completion's) wins.
+        overrides(&mut config, &global, Some(Duration::from_secs(2)));
+        assert_eq!(config.read_timeout, Some(Duration::from_secs(2)));
+    }
+
+    #[test]
+    fn no_flags_keep_the_kubeconfig() {
+        let mut config = Config::new("https://x".parse().unwrap());
+        config.auth_info.impersonate = Some("from-kubeconfig".into());
+        let global = GlobalArgs {
+            request_timeout: Some(Duration::ZERO),
+            ..Default::default()
+        };
+        overrides(&mut config, &global, None);
+        assert_eq!(
+            config.auth_info.impersonate.as_deref(),
+            Some("from-kubeconfig")
+        );
+        assert_eq!(config.read_timeout, None);
     }
 
     #[test]

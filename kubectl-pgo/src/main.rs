@@ -43,6 +43,10 @@ fn main() -> ExitCode {
             return ExitCode::from(common::error::EXIT_USAGE);
         }
     };
+    if let Err(e) = cli.global.check() {
+        eprintln!("error: {e}");
+        return ExitCode::from(common::error::EXIT_USAGE);
+    }
     let format = cli.global.output;
     // Commands that need no API server run without a tokio runtime, so they start fast.
     let result = match cli.command {
@@ -106,6 +110,7 @@ async fn run(command: Command, global: &GlobalArgs) -> Outcome {
         Command::Backup(a) => done(backup::run(a, global).await),
         Command::Restore(a) => done(restore::run(a, global).await),
         Command::Delete(a) => done(delete::run(a, global).await),
+        Command::Support(a) => done(support::run(a, global).await),
         Command::Version(_) => done(version::run(global).await),
         Command::Completion(_) => unreachable!("handled without a runtime"),
     }

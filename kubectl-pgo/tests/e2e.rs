@@ -703,6 +703,16 @@ fn restore_needs_yes_without_a_terminal_then_sets_spec_and_annotation() {
         bed.get_json("hippo")["spec"]["backups"]["pgbackrest"]["restore"]["enabled"],
         false
     );
+    // Crunchy's spelling does the same.
+    bed.pgo(&["restore", "hippo", "--repoName", "repo1", "--yes"])
+        .ok();
+    bed.pgo(&["restore", "disable", "hippo"])
+        .ok()
+        .stdout_has("restores disabled");
+    assert_eq!(
+        bed.get_json("hippo")["spec"]["backups"]["pgbackrest"]["restore"]["enabled"],
+        false
+    );
     bed.fails(
         2,
         "restore hippo --repoName repo7 --yes",
@@ -880,6 +890,22 @@ fn rbac_denials_say_forbidden() {
         .stderr_has("forbidden")
         .stderr_has("RBAC");
     let _ = std::fs::remove_file(path);
+    // --as impersonates the same way; with a group that may do everything, it works again.
+    bed.pgo(&["stop", "hippo", "--as", "e2e-nobody"])
+        .expect(1)
+        .stderr_has("User \"e2e-nobody\" cannot");
+    bed.pgo(&[
+        "stop",
+        "hippo",
+        "--as",
+        "e2e-nobody",
+        "--as-group",
+        "system:masters",
+        "--request-timeout",
+        "30s",
+    ])
+    .ok();
+    assert_eq!(bed.get_json("hippo")["spec"]["shutdown"], true);
 }
 
 #[test]
@@ -1062,6 +1088,89 @@ fn show_reads_patroni_from_real_pods_when_an_agent_runs() {
         );
         std::thread::sleep(Duration::from_secs(2));
     }
+}
+
+#[test]
+fn support_export_holds_no_password() {
+    let Some(bed) = bed("support") else { return };
+    let run = bed.pgo(&["version", "-o", "json"]);
+    let v: Value = serde_json::from_str(&run.ok().stdout).unwrap();
+    if v["agents"].as_array().is_none_or(|a| a.is_empty()) {
+        eprintln!("skipped: no pgo-agent Deployment in the bed, so no user Secret");
+        return;
+    }
+    bed.pgo(&[
+        "create",
+        "cluster",
+        "hippo",
+        "--no-backups",
+        "--wait",
+        "--timeout",
+        "4m",
+    ])
+    .ok();
+    let secrets: Api<Secret> = Api::namespaced(bed.client.clone(), &bed.namespace);
+    let secret = bed
+        .rt
+        .block_on(secrets.get("hippo-pguser-hippo"))
+        .expect("the agent made the user's Secret");
+    let data = secret.data.unwrap_or_default();
+    let value =
+        |k: &str| String::from_utf8(data.get(k).map(|b| b.0.clone()).unwrap_or_default()).unwrap();
+    let password = value("password");
+    assert!(password.len() >= 8, "a real password expected");
+    let verifier = value("verifier");
+
+    let dir = std::env::temp_dir().join(format!("kpgo-support-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("hippo.tar.gz");
+    let file_arg = file.display().to_string();
+    let run = bed.pgo(&[
+        "support", "export", "hippo", "--file", &file_arg, "-o", "json",
+    ]);
+    let summary: Value = serde_json::from_str(&run.ok().stdout).unwrap();
+    assert_eq!(summary["path"], file_arg.as_str());
+    assert_eq!(summary["bytes"], std::fs::metadata(&file).unwrap().len());
+    // Never over an existing file.
+    bed.pgo(&["support", "export", "hippo", "--file", &file_arg])
+        .expect(2)
+        .stderr_has("already exists");
+
+    let gz = std::fs::read(&file).unwrap();
+    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(&gz[..]));
+    let mut names = Vec::new();
+    for entry in archive.entries().unwrap() {
+        let mut entry = entry.unwrap();
+        let name = entry.path().unwrap().display().to_string();
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut entry, &mut text).unwrap();
+        assert!(!text.contains(&password), "the password is in {name}");
+        if let Some((_, secret_part)) = verifier.split_once('$') {
+            assert!(!text.contains(secret_part), "the verifier is in {name}");
+        }
+        if name.ends_with("/hippo/secrets.yaml") {
+            assert!(
+                text.contains("hippo-pguser-hippo") && text.contains("- password"),
+                "{text}"
+            );
+        }
+        names.push(name);
+    }
+    assert_eq!(summary["files"], names.len());
+    for wanted in [
+        "hippo/README.txt",
+        "/hippo/postgrescluster.yaml",
+        "/hippo/events.yaml",
+        "/hippo/patronictl-list.txt",
+        "/database.log",
+        "/hippo/statefulsets/",
+    ] {
+        assert!(
+            names.iter().any(|n| n.contains(wanted)),
+            "no {wanted} in {names:#?}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -67,6 +67,10 @@ fn every_verb_fails_with_one_clear_line() {
         "backup hippo",
         "restore hippo --repoName repo1 --yes",
         "delete hippo --yes",
+        "delete postgrescluster hippo --yes",
+        "restore disable hippo",
+        "show backup hippo --repoName repo1",
+        "support export hippo --file /nonexistent-kpgo/x.tar.gz",
         "version",
     ] {
         check(args, 1, &kc);
@@ -84,6 +88,15 @@ fn every_verb_fails_with_one_clear_line() {
         "backup Bad",
         "restore hippo --repoName repo1",
         "delete hippo",
+        "delete postgrescluster",
+        "restore disable",
+        "support export Bad",
+        "support export hippo --max-size 0",
+        "support export hippo --log-lines many",
+        "show hippo --request-timeout 5x",
+        "show hippo --request-timeout=-1s",
+        "show hippo --as-group dev",
+        "--as= show hippo",
     ] {
         check(args, 2, &kc);
     }

@@ -219,6 +219,24 @@ fn every_subcommand_help_has_examples() {
                 "`{path} {kind}` has no examples:\n{text}"
             );
         }
+        // The examples run this very command (by its name or an alias).
+        let examples = long.split("Examples:\n").nth(1).unwrap_or("");
+        let (parent, _) = path.rsplit_once(' ').unwrap_or(("", &path));
+        let spellings: Vec<String> = if seen.is_empty() {
+            vec![path.clone()]
+        } else {
+            std::iter::once(cmd.get_name())
+                .chain(cmd.get_all_aliases())
+                .map(|n| format!("{parent} {n}"))
+                .collect()
+        };
+        let runs_it = examples.lines().any(|l| {
+            let l = l.trim().replace("kubectl-pgo", "kubectl pgo");
+            spellings.iter().any(|s| {
+                l == *s || l.starts_with(&format!("{s} ")) || l.contains(&format!("<({s} "))
+            })
+        });
+        assert!(runs_it, "no example of `{path}` runs it:\n{examples}");
         seen.push(path.clone());
         for sub in cmd.get_subcommands_mut().filter(|s| s.get_name() != "help") {
             let name = format!("{path} {}", sub.get_name());
@@ -234,10 +252,102 @@ fn every_subcommand_help_has_examples() {
         "kubectl pgo start",
         "kubectl pgo show user",
         "kubectl pgo create postgrescluster",
+        "kubectl pgo delete postgrescluster",
+        "kubectl pgo restore disable",
+        "kubectl pgo support export",
     ] {
         assert!(
             seen.iter().any(|p| p == path),
             "{path} not visited: {seen:?}"
         );
     }
+}
+
+#[test]
+fn kubectl_global_flags_are_offered_everywhere() {
+    for w in [
+        &["--"][..],
+        &["show", "hippo", "--"],
+        &["restore", "h", "--"],
+    ] {
+        let c = complete(&words(w));
+        for flag in ["--as", "--as-group", "--request-timeout"] {
+            assert!(names(&c).contains(&flag), "{flag} after {w:?}");
+        }
+    }
+    // Their values are free text: no files, no names from the API.
+    for flag in ["--as", "--as-group", "--request-timeout"] {
+        let c = complete(&words(&["show", flag, ""]));
+        assert_eq!(
+            (c.dynamic, c.directive),
+            (None, DIRECTIVE_NO_FILE),
+            "{flag}"
+        );
+        assert!(c.items.is_empty(), "{flag}");
+    }
+    // A value given to them does not count as the cluster's NAME.
+    assert_eq!(
+        complete(&words(&[
+            "--as",
+            "jane",
+            "scale",
+            "--request-timeout",
+            "5s",
+            ""
+        ]))
+        .dynamic,
+        Some(Dynamic::Clusters)
+    );
+}
+
+#[test]
+fn global_flags_parse_after_the_verb() {
+    use clap::Parser;
+    let cli = Cli::try_parse_from([
+        "kubectl-pgo",
+        "show",
+        "hippo",
+        "--as",
+        "jane",
+        "--as-group",
+        "dev",
+        "--as-group",
+        "ops",
+        "--request-timeout",
+        "1m",
+    ])
+    .unwrap();
+    assert_eq!(cli.global.as_user.as_deref(), Some("jane"));
+    assert_eq!(cli.global.as_group, ["dev", "ops"]);
+    assert_eq!(
+        cli.global.timeout(),
+        Some(std::time::Duration::from_secs(60))
+    );
+}
+
+#[test]
+fn crunchys_spellings_complete() {
+    let d = |w: &[&str]| complete(&words(w)).dynamic;
+    let restore = complete(&words(&["restore", ""]));
+    assert!(names(&restore).contains(&"disable"));
+    assert_eq!(restore.dynamic, Some(Dynamic::Clusters));
+    assert_eq!(d(&["restore", "disable", ""]), Some(Dynamic::Clusters));
+    let delete = complete(&words(&["delete", ""]));
+    assert!(names(&delete).contains(&"postgrescluster"));
+    assert_eq!(delete.dynamic, Some(Dynamic::Clusters));
+    assert_eq!(
+        d(&["delete", "postgrescluster", "h"]),
+        Some(Dynamic::Clusters)
+    );
+    assert_eq!(
+        d(&["show", "backup", "hippo", "--repoName", ""]),
+        Some(Dynamic::Repos("hippo".into()))
+    );
+    assert_eq!(d(&["support", "export", ""]), Some(Dynamic::Clusters));
+    assert_eq!(
+        names(&complete(&words(&["support", "export", "hippo", "--m"]))),
+        vec!["--max-size"]
+    );
+    // create's NAME is new, whichever spelling.
+    assert_eq!(d(&["create", "postgresclusters", ""]), None);
 }

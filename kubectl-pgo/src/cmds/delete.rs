@@ -1,4 +1,5 @@
-//! `delete NAME`: confirm (or --yes), then delete the PostgresCluster.
+//! `delete NAME` (or Crunchy's `delete postgrescluster NAME`): confirm (or --yes), then delete
+//! the PostgresCluster.
 
 use kube::api::DeleteParams;
 use serde::Serialize;
@@ -13,9 +14,40 @@ use crate::output::{table_or, Render};
 const ACTION: &str = "delete";
 
 #[derive(clap::Args, Debug)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct Args {
+    #[command(subcommand)]
+    pub kind: Option<Kind>,
+
     /// The cluster.
-    pub name: String,
+    #[arg(required = true)]
+    pub name: Option<String>,
+}
+
+/// Crunchy's spelling: `delete postgrescluster NAME`.
+#[derive(clap::Subcommand, Debug)]
+pub enum Kind {
+    /// Delete a PostgresCluster (the same as `delete NAME`).
+    #[command(
+        name = "postgrescluster",
+        visible_aliases = ["postgresclusters", "cluster", "pgc"],
+        after_help = "Examples:\n  kubectl pgo delete postgrescluster hippo\n  \
+            kubectl pgo delete postgrescluster hippo --yes -n team-a"
+    )]
+    Postgrescluster {
+        /// The cluster.
+        name: String,
+    },
+}
+
+impl Args {
+    /// The cluster, whichever spelling named it.
+    pub fn cluster(self) -> String {
+        match self.kind {
+            Some(Kind::Postgrescluster { name }) => name,
+            None => self.name.unwrap_or_default(),
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -37,26 +69,24 @@ impl Render for Deleted {
 }
 
 pub async fn run(args: Args, global: &GlobalArgs) -> Result<Deleted, Error> {
-    check_cluster_name(&args.name).map_err(Error::Invalid)?;
-    require_yes_or_terminal(
-        global.yes,
-        format!("kubectl pgo delete {} --yes", args.name),
-    )?;
+    let name = args.cluster();
+    check_cluster_name(&name).map_err(Error::Invalid)?;
+    require_yes_or_terminal(global.yes, format!("kubectl pgo delete {name} --yes"))?;
     // Say "not found" before asking, not after.
-    let (ctx, _) = edit::read(global, &args.name, ACTION).await?;
+    let (ctx, _) = edit::read(global, &name, ACTION).await?;
     let question = format!(
-        "Delete PostgresCluster {} in namespace {}? Its pods go away; volumes follow their reclaim policy",
-        args.name, ctx.namespace
+        "Delete PostgresCluster {name} in namespace {}? Its pods go away; volumes follow their reclaim policy",
+        ctx.namespace
     );
     if !confirm(&question, global.yes, "")? {
         return Err(Error::Cancelled("deleted"));
     }
     ctx.clusters()
-        .delete(&args.name, &DeleteParams::default())
+        .delete(&name, &DeleteParams::default())
         .await
-        .map_err(|e| Error::api(ACTION, &args.name)(ctx.api_error(e, &args.name)))?;
+        .map_err(|e| Error::api(ACTION, &name)(ctx.api_error(e, &name)))?;
     Ok(Deleted {
-        name: args.name,
+        name,
         namespace: ctx.namespace,
     })
 }

@@ -8,5 +8,6 @@ pub mod restore;
 pub mod scale;
 pub mod show;
 pub mod shutdown;
+pub mod support;
 pub mod switchover;
 pub mod version;

@@ -1,8 +1,9 @@
 //! `restore NAME --repoName REPO [--options OPT]...`: confirm, then set
 //! spec.backups.pgbackrest.restore and the pgbackrest-restore annotation, as PGO does.
-//! `restore NAME --disable` sets restore.enabled=false.
+//! `restore NAME --disable` (or Crunchy's `restore disable NAME`) sets restore.enabled=false.
 
 use pgo_api::names::annotations::PGBACKREST_RESTORE;
+use pgo_api::PostgresCluster;
 use serde_json::{json, Value};
 
 use crate::apply;
@@ -15,9 +16,14 @@ use crate::global::GlobalArgs;
 const ACTION: &str = "request a restore of";
 
 #[derive(clap::Args, Debug)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct Args {
+    #[command(subcommand)]
+    pub action: Option<Action>,
+
     /// The cluster.
-    pub name: String,
+    #[arg(required = true)]
+    pub name: Option<String>,
 
     /// The repository to restore from.
     #[arg(
@@ -39,6 +45,56 @@ pub struct Args {
     pub apply: ApplyArgs,
 }
 
+/// Crunchy's spelling: `restore disable NAME`.
+#[derive(clap::Subcommand, Debug)]
+pub enum Action {
+    /// Disable restores of a cluster (the same as `restore NAME --disable`).
+    #[command(
+        long_about = "Disable restores of a cluster: sets spec.backups.pgbackrest.restore.enabled \
+            to false, the same as `restore NAME --disable`. Run it once a restore is done.",
+        after_help = "Examples:\n  kubectl pgo restore disable hippo\n  \
+            kubectl pgo restore disable hippo -n team-a"
+    )]
+    Disable {
+        /// The cluster.
+        name: String,
+
+        #[command(flatten)]
+        apply: ApplyArgs,
+    },
+}
+
+/// What `restore` was asked to do, whichever spelling asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub name: String,
+    pub disable: bool,
+    pub repo_name: Option<String>,
+    pub options: Vec<String>,
+    pub force_conflicts: bool,
+}
+
+impl Args {
+    pub fn request(self) -> Request {
+        match self.action {
+            Some(Action::Disable { name, apply }) => Request {
+                name,
+                disable: true,
+                repo_name: None,
+                options: vec![],
+                force_conflicts: apply.force_conflicts,
+            },
+            None => Request {
+                name: self.name.unwrap_or_default(),
+                disable: self.disable,
+                repo_name: self.repo_name,
+                options: self.options,
+                force_conflicts: self.apply.force_conflicts,
+            },
+        }
+    }
+}
+
 pub fn fields(enabled: bool, repo: &str, options: &[String], now: Option<&str>) -> Value {
     let mut restore = json!({"enabled": enabled, "repoName": repo});
     if !options.is_empty() {
@@ -51,69 +107,85 @@ pub fn fields(enabled: bool, repo: &str, options: &[String], now: Option<&str>) 
     f
 }
 
-pub async fn run(args: Args, global: &GlobalArgs) -> Result<Change, Error> {
-    check_cluster_name(&args.name).map_err(Error::Invalid)?;
-    if !args.disable {
-        require_yes_or_terminal(
-            global.yes,
-            format!("kubectl pgo restore {} --repoName ... --yes", args.name),
-        )?;
-    }
-    let (ctx, live) = edit::read(global, &args.name, ACTION).await?;
-    let (fields, message) = if args.disable {
+/// The fields to apply to `live` and the message to print; `None` when there is nothing to
+/// disable. No I/O.
+pub fn plan(
+    req: &Request,
+    live: &PostgresCluster,
+    now: &str,
+) -> Result<Option<(Value, String)>, Error> {
+    let name = &req.name;
+    if req.disable {
         let current = live
             .spec
             .backups
             .as_ref()
             .and_then(|b| b.pgbackrest.as_ref())
             .and_then(|p| p.restore.as_ref());
-        let Some(current) = current else {
-            return Ok(Change {
-                message: format!(
-                    "postgrescluster/{} has no restore configured: nothing to disable",
-                    args.name
+        return Ok(current.map(|current| {
+            (
+                fields(
+                    false,
+                    &current.repo_name,
+                    current.options.as_deref().unwrap_or(&[]),
+                    None,
                 ),
-                object: live,
-            });
-        };
-        (
-            fields(
-                false,
-                &current.repo_name,
-                current.options.as_deref().unwrap_or(&[]),
-                None,
+                format!("postgrescluster/{name} restores disabled"),
+            )
+        }));
+    }
+    let repo = pick_repo(live, req.repo_name.as_deref()).map_err(Error::Invalid)?;
+    Ok(Some((
+        fields(true, &repo, &req.options, Some(now)),
+        format!("postgrescluster/{name} restore from {repo} requested"),
+    )))
+}
+
+pub async fn run(args: Args, global: &GlobalArgs) -> Result<Change, Error> {
+    let req = args.request();
+    let name = &req.name;
+    check_cluster_name(name).map_err(Error::Invalid)?;
+    if !req.disable {
+        require_yes_or_terminal(
+            global.yes,
+            format!("kubectl pgo restore {name} --repoName ... --yes"),
+        )?;
+    }
+    let (ctx, live) = edit::read(global, name, ACTION).await?;
+    let Some((fields, message)) = plan(&req, &live, &apply::timestamp())? else {
+        return Ok(Change {
+            message: format!(
+                "postgrescluster/{name} has no restore configured: nothing to disable"
             ),
-            format!("postgrescluster/{} restores disabled", args.name),
-        )
-    } else {
-        let repo = pick_repo(&live, args.repo_name.as_deref()).map_err(Error::Invalid)?;
+            object: live,
+        });
+    };
+    if !req.disable {
+        let repo = fields["spec"]["backups"]["pgbackrest"]["restore"]["repoName"]
+            .as_str()
+            .unwrap_or_default();
         let question = format!(
-            "Restore PostgresCluster {} in namespace {} from {repo}{}? Its current data will be replaced",
-            args.name,
+            "Restore PostgresCluster {name} in namespace {} from {repo}{}? Its current data will be replaced",
             ctx.namespace,
-            if args.options.is_empty() {
+            if req.options.is_empty() {
                 String::new()
             } else {
-                format!(" with {}", args.options.join(" "))
+                format!(" with {}", req.options.join(" "))
             }
         );
         if !confirm(&question, global.yes, "")? {
             return Err(Error::Cancelled("changed"));
         }
-        (
-            fields(true, &repo, &args.options, Some(&apply::timestamp())),
-            format!(
-                "postgrescluster/{} restore from {repo} requested",
-                args.name
-            ),
-        )
+    }
+    let apply_args = ApplyArgs {
+        force_conflicts: req.force_conflicts,
     };
     let object = edit::apply(
         &ctx,
         &live,
         fields,
         &["/spec/backups/pgbackrest/restore"],
-        &args.apply,
+        &apply_args,
         ACTION,
     )
     .await?;

@@ -234,6 +234,17 @@ pub fn globals_from(words: &[String]) -> GlobalArgs {
         let slot = match flag {
             "-n" | "--namespace" => &mut g.namespace,
             "--context" => &mut g.context,
+            "--as" => &mut g.as_user,
+            "--as-uid" => &mut g.as_uid,
+            "--as-group" => {
+                g.as_group.extend(inline.or_else(|| iter.next().cloned()));
+                continue;
+            }
+            "--request-timeout" => {
+                let v = inline.or_else(|| iter.next().cloned());
+                g.request_timeout = v.and_then(|v| crate::global::parse_request_timeout(&v).ok());
+                continue;
+            }
             "--kubeconfig" => {
                 let v = inline.or_else(|| iter.next().cloned());
                 g.kubeconfig = v.map(Into::into);
@@ -279,8 +290,18 @@ mod tests {
             "show",
             "--kubeconfig",
             "/k",
+            "--as",
+            "jane",
+            "--as-group=dev",
+            "--as-group",
+            "ops",
+            "--request-timeout",
+            "1s",
             "",
         ]));
+        assert_eq!(g.as_user.as_deref(), Some("jane"));
+        assert_eq!(g.as_group, ["dev", "ops"]);
+        assert_eq!(g.timeout(), Some(std::time::Duration::from_secs(1)));
         assert_eq!(g.namespace.as_deref(), Some("team"));
         assert_eq!(g.context.as_deref(), Some("kind"));
         assert_eq!(g.kubeconfig.unwrap().to_str(), Some("/k"));

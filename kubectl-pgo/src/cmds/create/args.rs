@@ -21,7 +21,7 @@ pub struct Args {
 #[derive(Subcommand, Debug)]
 pub enum Kind {
     /// Create a PostgresCluster.
-    #[command(name = "postgrescluster", visible_aliases = ["cluster", "pgc"], long_about = LONG_ABOUT, after_help = EXAMPLES)]
+    #[command(name = "postgrescluster", visible_aliases = ["postgresclusters", "cluster", "pgc"], long_about = LONG_ABOUT, after_help = EXAMPLES)]
     Postgrescluster(ClusterArgs),
 }
 
@@ -41,7 +41,12 @@ pub struct ClusterArgs {
     pub name: Option<String>,
 
     /// The major version of PostgreSQL.
-    #[arg(long, default_value = "15", value_name = "VERSION")]
+    #[arg(
+        long,
+        visible_alias = "pg-major-version",
+        default_value = "15",
+        value_name = "VERSION"
+    )]
     pub pg_version: String,
 
     /// Number of instances (Postgres pods) in the instance set.
@@ -81,7 +86,7 @@ pub struct ClusterArgs {
     pub backups: bool,
 
     /// Create the cluster without a backup repository.
-    #[arg(long, overrides_with = "backups")]
+    #[arg(long, visible_alias = "disable-backups", overrides_with = "backups")]
     pub no_backups: bool,
 
     /// Print the manifest (with -o yaml or -o json) instead of creating it.

@@ -32,7 +32,8 @@ creating. Inputs are checked with the agent's own rules before anything is sent.
 
 pub const EXAMPLES: &str = "Examples:\n  kubectl pgo create cluster hippo\n  \
 kubectl pgo create cluster hippo --replicas 2 --storage-size 10Gi --user app --database app --wait\n  \
-kubectl pgo create cluster hippo --dry-run -o yaml\n  kubectl pgo create";
+kubectl pgo create cluster hippo --dry-run -o yaml\n  \
+kubectl pgo create postgrescluster hippo --pg-major-version 15 --disable-backups\n  kubectl pgo create";
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -113,6 +114,12 @@ impl Render for Outcome {
             _ => object(&o.cluster, format),
         }
     }
+}
+
+/// The manifest flags make, as `create NAME ... --dry-run` prints it.
+#[cfg(test)]
+pub fn manifest_of(args: &ClusterArgs) -> Result<PostgresCluster, Error> {
+    validate(args).map(|v| build(&v))
 }
 
 /// Validate (prompting first if asked to), then create unless this is a dry run.

@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{Error, EXEC_TIMEOUT};
 use crate::client::Ctx;
-use crate::common::cluster::repos;
+use crate::common::cluster::{pick_repo, repos};
+use crate::common::error::Error as ClusterError;
 use crate::exec::{self, ExecError};
 
 pub const PGBACKREST_INFO: &[&str] = &["pgbackrest", "info", "--stanza=db", "--output=json"];
@@ -169,10 +170,29 @@ pub fn parse_backups(json: &str) -> Result<(Vec<BackupRow>, Vec<String>), Error>
     Ok((rows, notes))
 }
 
-pub async fn show(ctx: &Ctx, name: &str) -> Result<BackupView, Error> {
+/// `--repoName`: only that repository's backups (what Crunchy's `pgbackrest info --repo=N`
+/// prints). No I/O.
+pub fn only_repo(view: &mut BackupView, repo: &str) {
+    view.repos.retain(|r| r == repo);
+    view.backups.retain(|b| b.repo == repo);
+    if view.backups.is_empty() {
+        view.notes.push(format!(
+            "no backups in {repo} yet: take one with `kubectl pgo backup {} --repoName {repo}`",
+            view.cluster
+        ));
+    }
+}
+
+pub async fn show(ctx: &Ctx, name: &str, repo: Option<&str>) -> Result<BackupView, Error> {
     let api = super::api(name);
     let pc = ctx.get_cluster(name).await.map_err(&api)?;
     let repos = repos(&pc);
+    let repo = match repo {
+        Some(r) if !repos.is_empty() => {
+            Some(pick_repo(&pc, Some(r)).map_err(ClusterError::Invalid)?)
+        }
+        _ => None,
+    };
     let mut view = BackupView {
         cluster: name.into(),
         namespace: ctx.namespace.clone(),
@@ -203,9 +223,12 @@ pub async fn show(ctx: &Ctx, name: &str) -> Result<BackupView, Error> {
     let (rows, notes) = parse_backups(&out)?;
     view.backups = rows;
     view.notes = notes;
-    if view.backups.is_empty() {
-        view.notes
-            .push("no backups yet: take one with `kubectl pgo backup`".into());
+    match repo {
+        Some(r) => only_repo(&mut view, &r),
+        None if view.backups.is_empty() => view
+            .notes
+            .push("no backups yet: take one with `kubectl pgo backup`".into()),
+        None => {}
     }
     Ok(view)
 }
@@ -237,6 +260,33 @@ mod tests {
         );
         assert_eq!(rows[1].type_, "incr");
         assert_eq!(rows[1].repo_size, "512.0 KiB");
+    }
+
+    #[test]
+    fn repo_name_keeps_that_repository_only() {
+        let (rows, _) = parse_backups(PGBACKREST_JSON).unwrap();
+        let mut rows2 = rows.clone();
+        rows2[1].repo = "repo2".into();
+        let mut view = BackupView {
+            cluster: "hippo".into(),
+            namespace: "ns".into(),
+            configured: true,
+            repos: vec!["repo1".into(), "repo2".into()],
+            backups: rows2,
+            notes: vec![],
+        };
+        only_repo(&mut view, "repo2");
+        assert_eq!(view.repos, ["repo2"]);
+        assert_eq!(view.backups.len(), 1);
+        assert_eq!(view.backups[0].label, rows[1].label);
+        assert!(view.notes.is_empty());
+        only_repo(&mut view, "repo1");
+        assert!(view.backups.is_empty());
+        assert!(
+            view.notes[0].starts_with("no backups in repo1 yet"),
+            "{:?}",
+            view.notes
+        );
     }
 
     #[test]

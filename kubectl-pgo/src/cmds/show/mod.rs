@@ -87,11 +87,16 @@ pub enum What {
     },
     /// pgBackRest backups of a cluster (`pgbackrest info`).
     #[command(
-        after_help = "Examples:\n  kubectl pgo show backup hippo\n  kubectl pgo show backup hippo -o json"
+        visible_alias = "backups",
+        after_help = "Examples:\n  kubectl pgo show backup hippo\n  kubectl pgo show backup hippo -o json\n  \
+            kubectl pgo show backup hippo --repoName repo1"
     )]
     Backup {
         /// The cluster.
         name: String,
+        /// Only the backups in this repository.
+        #[arg(long = "repoName", value_name = "REPO")]
+        repo_name: Option<String>,
     },
 }
 
@@ -148,7 +153,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> Result<View, Error> {
         }
     };
     let name = match &what {
-        What::Cluster { name } | What::Ha { name } | What::Backup { name } => name,
+        What::Cluster { name } | What::Ha { name } | What::Backup { name, .. } => name,
         What::User { cluster, .. } => cluster,
     };
     check_cluster_name(name).map_err(ClusterError::Invalid)?;
@@ -161,6 +166,8 @@ pub async fn run(args: Args, global: &GlobalArgs) -> Result<View, Error> {
             cluster,
             show_connection_info,
         } => View::User(user::show(&ctx, &user, &cluster, show_connection_info).await?),
-        What::Backup { name } => View::Backups(backup::show(&ctx, &name).await?),
+        What::Backup { name, repo_name } => {
+            View::Backups(backup::show(&ctx, &name, repo_name.as_deref()).await?)
+        }
     })
 }
