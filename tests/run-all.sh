@@ -46,6 +46,7 @@ if run_phase "test bed up" tests/bed/bed up; then
     run_phase "kubectl-pgo e2e" env PGO_BED_KUBECONFIG="$KUBECONFIG" cargo test -p kubectl-pgo --test e2e --quiet -- --test-threads=2
     run_phase "cluster e2e" tests/e2e/cluster.sh
     run_phase "safety e2e" tests/e2e/safety.sh
+    run_phase "chaos" tests/chaos/chaos.sh
     run_phase "backup e2e" bash -c 'cargo build -q -p kubectl-pgo && tests/e2e/backup.sh'
 fi
 log "total $(($(date +%s) - t_all))s"
