@@ -82,8 +82,18 @@ fn get(secret: &Secret, key: &str) -> Option<String> {
         .and_then(|b| String::from_utf8(b.0.clone()).ok())
 }
 
-/// The common name of pgBackRest's certificate, which `tls-server-auth` admits.
-pub const PGBACKREST_CLIENT_NAME: &str = "pgbackrest";
+/// The common name of a cluster's pgBackRest certificate, which its pgBackRest servers'
+/// `tls-server-auth` admit: the cluster's own, so that another cluster's certificate from the
+/// same namespace CA is refused.
+pub fn pgbackrest_client_name(cluster: &str) -> String {
+    format!("{cluster}-pgbackrest")
+}
+
+/// On the `<cluster>-pgbackrest` Secret: the common name its certificate was issued for (a
+/// certificate for another name, such as the namespace-wide one of earlier versions, is
+/// issued again).
+pub const PGBACKREST_CLIENT_ANNOTATION: &str =
+    "postgres-operator.crunchydata.com/pgbackrest-client";
 
 const CA_COMMON_NAME: &str = "postgres-operator-ca";
 
@@ -259,17 +269,26 @@ pub fn ensure(v: &ValidatedCluster, existing: &Existing) -> Result<Material, Err
         };
         (Some(server), Some(replication))
     };
-    // One certificate for pgBackRest's TLS servers (instances, repository host) and its
-    // clients. Servers accept any client certificate of this CA with this common name.
+    // One certificate for the cluster's pgBackRest TLS servers (instances, repository host) and
+    // clients. Servers accept only client certificates of this CA with the cluster's name.
     let pgbackrest = if v.backups.is_some() || v.clone_source.is_some() {
         Some(
-            match existing_cert(existing.pgbackrest.as_ref(), &root_ca) {
+            match existing_cert(
+                existing.pgbackrest.as_ref().filter(|s| {
+                    s.metadata
+                        .annotations
+                        .as_ref()
+                        .and_then(|a| a.get(PGBACKREST_CLIENT_ANNOTATION))
+                        == Some(&pgbackrest_client_name(&v.name))
+                }),
+                &root_ca,
+            ) {
                 Some(c) => c,
                 None => {
                     let pods = names::pods_service(&v.name);
                     issue(
                         &root_ca,
-                        PGBACKREST_CLIENT_NAME,
+                        &pgbackrest_client_name(&v.name),
                         vec![
                             format!("*.{pods}.{}.svc", v.namespace),
                             format!("*.{pods}.{}.svc.cluster.local", v.namespace),
@@ -484,5 +503,40 @@ mod tests {
             .unwrap()
             .pgbackrest
             .is_some());
+    }
+
+    #[test]
+    fn a_pgbackrest_certificate_is_issued_again_for_the_clusters_own_name() {
+        let v = validated(crate::desired::pgbackrest::tests::HIPPO_BACKUPS);
+        let first = ensure(&v, &Existing::default()).unwrap();
+        let cert = first.pgbackrest.clone().unwrap();
+        let root = secret(&[
+            (ROOT_CERT_KEY, &first.root_ca.cert),
+            (ROOT_KEY_KEY, &first.root_ca.key),
+        ]);
+        let stored = |name: Option<&str>| {
+            let mut s = secret(&[
+                ("tls.crt", &cert.cert),
+                ("tls.key", &cert.key),
+                ("ca.crt", &first.root_ca.cert),
+            ]);
+            s.metadata.annotations =
+                name.map(|n| [(PGBACKREST_CLIENT_ANNOTATION.to_string(), n.to_string())].into());
+            s
+        };
+        let with = |s: Secret| Existing {
+            root_ca: Some(root.clone()),
+            pgbackrest: Some(s),
+            ..Default::default()
+        };
+        // Issued for this cluster's name: kept.
+        let kept = ensure(&v, &with(stored(Some("hippo-pgbackrest")))).unwrap();
+        assert_eq!(kept.pgbackrest.as_ref(), Some(&cert));
+        // The namespace-wide name of earlier versions, or no record of the name: issued again,
+        // so another cluster's repository host refuses it.
+        for old in [None, Some("pgbackrest")] {
+            let again = ensure(&v, &with(stored(old))).unwrap();
+            assert_ne!(again.pgbackrest.as_ref(), Some(&cert), "{old:?}");
+        }
     }
 }

@@ -303,6 +303,7 @@ pub fn stateful_set(
         env_list.extend(super::pgbackrest::env_vars());
         volumes.push(super::pgbackrest::config_volume(
             &v.name,
+            &v.name,
             super::pgbackrest::INSTANCE_CONF,
             &b.configuration,
         ));

@@ -233,7 +233,16 @@ pub fn restore_job(
     let has_wal = set.spec.wal_volume_claim_spec.is_some();
     let mut volumes = vec![
         claim_volume("postgres-data", names::data_pvc(instance)),
-        config_volume(&v.name, conf_key, configuration),
+        // A clone reads the source's repository with the source's certificate.
+        config_volume(
+            &v.name,
+            v.clone_source
+                .as_ref()
+                .filter(|_| conf_key == super::pgbackrest::RESTORE_CONF)
+                .map_or(&v.name, |c| &c.cluster),
+            conf_key,
+            configuration,
+        ),
         Volume {
             name: "tmp".into(),
             empty_dir: Some(EmptyDirVolumeSource::default()),

@@ -240,9 +240,13 @@ pub fn config_hash(file: &str, material: &Material) -> String {
         }
         Err(_) => h.update(file.as_bytes()),
     }
-    for c in [&material.server, &material.replication]
-        .into_iter()
-        .flatten()
+    for c in [
+        &material.server,
+        &material.replication,
+        &material.pgbackrest,
+    ]
+    .into_iter()
+    .flatten()
     {
         h.update(c.cert.as_bytes());
     }

@@ -20,7 +20,7 @@ use pgo_api::names::{self, labels};
 
 use super::meta;
 use super::pod::{claim_volume, data_directory, env, mount, pod_security, restricted, SOCKET_DIR};
-use crate::credentials::PGBACKREST_CLIENT_NAME;
+use crate::credentials::pgbackrest_client_name;
 use pgo_api::validate::ValidatedCluster;
 use pgo_api::validate::{BackupSpec, Repo, RepoKind};
 
@@ -66,12 +66,16 @@ fn tls_files(prefix: &str) -> Vec<(String, String)> {
     ]
 }
 
-fn tls_server() -> Vec<(String, String)> {
+fn tls_server(cluster: &str) -> Vec<(String, String)> {
     let mut out = vec![
         ("tls-server-address".to_string(), "*".to_string()),
         (
             "tls-server-auth".into(),
-            format!("{PGBACKREST_CLIENT_NAME}={}", names::PGBACKREST_STANZA),
+            format!(
+                "{}={}",
+                pgbackrest_client_name(cluster),
+                names::PGBACKREST_STANZA
+            ),
         ),
         (
             "tls-server-port".into(),
@@ -148,7 +152,7 @@ pub fn instance_conf(v: &ValidatedCluster, b: &BackupSpec) -> String {
     for r in &b.repos {
         global.extend(repo_options(&v.name, &v.namespace, r, true));
     }
-    global.extend(tls_server());
+    global.extend(tls_server(&v.name));
     ini(global, &b.global, pg_options(v, 1))
 }
 
@@ -169,7 +173,7 @@ pub fn repo_host_conf(v: &ValidatedCluster, b: &BackupSpec, instances: &[String]
     for r in &b.repos {
         global.extend(repo_options(&v.name, &v.namespace, r, false));
     }
-    global.extend(tls_server());
+    global.extend(tls_server(&v.name));
     let mut stanza = Vec::new();
     for (i, instance) in instances.iter().enumerate() {
         let n = i + 1;
@@ -221,7 +225,14 @@ pub fn config_map(v: &ValidatedCluster, files: BTreeMap<String, String>) -> Conf
 
 /// The projected volume at [`CONF_DIR`]: one configuration file, the certificate, and the
 /// user's `configuration` (such as S3 keys in an `s3.conf`).
-pub fn config_volume(cluster: &str, conf_key: &str, configuration: &[serde_json::Value]) -> Volume {
+/// `cert_cluster` is the cluster whose certificate pgBackRest presents: this one's, or for a
+/// clone's restore the source's (whose repository host admits only its own).
+pub fn config_volume(
+    cluster: &str,
+    cert_cluster: &str,
+    conf_key: &str,
+    configuration: &[serde_json::Value],
+) -> Volume {
     let mut sources = vec![
         VolumeProjection {
             config_map: Some(ConfigMapProjection {
@@ -237,7 +248,7 @@ pub fn config_volume(cluster: &str, conf_key: &str, configuration: &[serde_json:
         },
         VolumeProjection {
             secret: Some(SecretProjection {
-                name: names::pgbackrest(cluster),
+                name: names::pgbackrest(cert_cluster),
                 items: Some(
                     ["ca.crt", "tls.crt", "tls.key"]
                         .iter()
@@ -314,7 +325,7 @@ pub fn repo_host(v: &ValidatedCluster, b: &BackupSpec) -> StatefulSet {
     pod_labels.insert(labels::PGBACKREST.into(), String::new());
     pod_labels.insert(labels::PGBACKREST_DEDICATED.into(), String::new());
     let mut volumes = vec![
-        config_volume(&v.name, REPO_HOST_CONF, &b.configuration),
+        config_volume(&v.name, &v.name, REPO_HOST_CONF, &b.configuration),
         Volume {
             name: "tmp".into(),
             empty_dir: Some(EmptyDirVolumeSource::default()),
@@ -347,7 +358,15 @@ pub fn repo_host(v: &ValidatedCluster, b: &BackupSpec) -> StatefulSet {
             template: PodTemplateSpec {
                 metadata: Some(ObjectMeta {
                     labels: Some(pod_labels),
-                    annotations: (!v.annotations.is_empty()).then(|| v.annotations.clone()),
+                    // The server reads tls-server-auth once: a new client name restarts it.
+                    annotations: Some({
+                        let mut a = v.annotations.clone();
+                        a.insert(
+                            crate::credentials::PGBACKREST_CLIENT_ANNOTATION.into(),
+                            pgbackrest_client_name(&v.name),
+                        );
+                        a
+                    }),
                     ..Default::default()
                 }),
                 spec: Some(PodSpec {
@@ -425,7 +444,7 @@ pub(crate) mod tests {
         assert!(conf.contains("repo1-host-type=tls\n"));
         assert!(conf.contains("repo2-type=s3\n"));
         assert!(conf.contains("repo2-s3-endpoint=10.0.0.1:9000\n"));
-        assert!(conf.contains("tls-server-auth=pgbackrest=db\n"));
+        assert!(conf.contains("tls-server-auth=hippo-pgbackrest=db\n"));
         // The user's global wins over the agent's default.
         assert!(conf.contains("archive-push-queue-max=2GiB\n"));
         assert!(conf.contains("repo1-retention-full=2\n"));

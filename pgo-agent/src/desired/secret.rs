@@ -74,7 +74,15 @@ pub fn tls_secrets(v: &ValidatedCluster, m: &Material) -> Vec<Secret> {
         ));
     }
     if let Some(c) = &m.pgbackrest {
-        out.push(tls(v, names::pgbackrest(&v.name), c, &m.root_ca.cert));
+        let mut s = tls(v, names::pgbackrest(&v.name), c, &m.root_ca.cert);
+        s.metadata
+            .annotations
+            .get_or_insert_with(Default::default)
+            .insert(
+                crate::credentials::PGBACKREST_CLIENT_ANNOTATION.into(),
+                crate::credentials::pgbackrest_client_name(&v.name),
+            );
+        out.push(s);
     }
     out
 }

@@ -115,12 +115,7 @@ pub fn services(v: &ValidatedCluster) -> Vec<Service> {
         },
         // Patroni keeps the leader lock, and the leader's address, in this selectorless
         // Service's Endpoints.
-        exposed(
-            v,
-            names::patroni_scope(&v.name),
-            None,
-            &v.primary_service,
-        ),
+        exposed(v, names::patroni_scope(&v.name), None, &v.primary_service),
         // ...and its dynamic configuration in this one's.
         headless(names::patroni_config_service(&v.name), false),
     ]
