@@ -143,6 +143,7 @@ fn base<'a>(
         rolling: None,
         pending_restart: Vec::new(),
         volumes: None,
+        wal_kept: None,
         backups: Backups::NotRun,
         now: pgbackrest::restore::time(chrono::Utc::now()),
     }
@@ -196,7 +197,7 @@ async fn reconcile_inner(pc: &PostgresCluster, ctx: &Context) -> Result<Action, 
     // 1. observe
     let read = observe::read(&ctx.client, pc, ctx.pdb_supported).await?;
     // 2. validate
-    let v: ValidatedCluster = match validate::validate(pc, &ctx.defaults) {
+    let mut v: ValidatedCluster = match validate::validate(pc, &ctx.defaults) {
         Ok(v) => v,
         Err(errors) => return invalid(ctx, pc, &read, errors).await,
     };
@@ -214,6 +215,18 @@ async fn reconcile_inner(pc: &PostgresCluster, ctx: &Context) -> Result<Action, 
         return Ok(Action::requeue(ctx.resync));
     }
     // 3. plan
+    let wal_kept = volumes::keep_wal_volumes(&mut v, &read);
+    if let Some(w) = &wal_kept {
+        let shown = pc.status.as_ref().is_some_and(|s| {
+            s.conditions
+                .iter()
+                .any(|c| c.type_ == status::PROGRESSING && c.message == *w)
+        });
+        if !shown {
+            tracing::warn!(cluster = %v.name, "{w}");
+            publish(ctx, pc, Note::warning("WALVolumeKept", w.clone())).await;
+        }
+    }
     let now = chrono::Utc::now();
     let material = credentials::ensure(&v, &read.existing_secrets(&v.name))?;
     let observed = read.observed();
@@ -289,6 +302,7 @@ async fn reconcile_inner(pc: &PostgresCluster, ctx: &Context) -> Result<Action, 
     input.retiring = retire.waiting;
     input.pending_restart = rolling::pending_restarts(&want.plan, &read);
     input.volumes = resizing;
+    input.wal_kept = wal_kept;
     input.rolling = match roll {
         Roll::Done => None,
         Roll::Wait(m) => Some(m),

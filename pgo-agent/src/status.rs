@@ -87,6 +87,8 @@ pub struct Input<'a> {
     pub pending_restart: Vec<String>,
     /// Volumes changing size, or refused a size change (see `crate::volumes`).
     pub volumes: Option<crate::volumes::Resizing>,
+    /// WAL volumes kept although their field left the spec (see `crate::volumes`).
+    pub wal_kept: Option<String>,
     pub backups: Backups,
     pub now: Time,
 }
@@ -224,6 +226,8 @@ pub fn compute(input: &Input) -> PostgresClusterStatus {
         conditions.push(c(PROGRESSING, true, "InstancesRetiring", why.clone()));
     } else if let Some(step) = &input.rolling {
         conditions.push(c(PROGRESSING, true, "RollingUpdate", step.clone()));
+    } else if let Some(why) = &input.wal_kept {
+        conditions.push(c(PROGRESSING, false, "WALVolumeKept", why.clone()));
     }
     if let Some(r) = &input.volumes {
         conditions.push(c(
@@ -399,6 +403,7 @@ mod tests {
             rolling: None,
             pending_restart: Vec::new(),
             volumes: None,
+            wal_kept: None,
             backups: Backups::NotRun,
             now: time(now),
         }

@@ -155,6 +155,42 @@ pub fn condition(read: &ReadState, refusals: &[Refused]) -> Option<Resizing> {
     })
 }
 
+/// An instance set whose `walVolumeClaimSpec` was removed while its instances have WAL volumes:
+/// the volumes hold the WAL Postgres needs (`pg_wal` links there), so they stay, as if the field
+/// were still there (moving WAL back to the data volume is not built). Returns what to tell the
+/// user, naming the field and the fix.
+pub fn keep_wal_volumes(v: &mut ValidatedCluster, read: &ReadState) -> Option<String> {
+    let mut kept = Vec::new();
+    for (i, set) in v.instance_sets.iter_mut().enumerate() {
+        if set.spec.wal_volume_claim_spec.is_some() {
+            continue;
+        }
+        let existing = read.pvcs.values().find(|c| {
+            let l = c.labels();
+            l.get(labels::DATA).map(String::as_str) == Some(labels::DATA_PGWAL)
+                && l.get(labels::INSTANCE_SET) == Some(&set.name)
+                && c.metadata.deletion_timestamp.is_none()
+        });
+        let Some(spec) = existing.and_then(|c| c.spec.clone()) else {
+            continue;
+        };
+        set.spec.wal_volume_claim_spec =
+            Some(k8s_openapi::api::core::v1::PersistentVolumeClaimSpec {
+                volume_name: None,
+                data_source: None,
+                data_source_ref: None,
+                ..spec
+            });
+        kept.push(format!("spec.instances[{i}].walVolumeClaimSpec"));
+    }
+    (!kept.is_empty()).then(|| {
+        format!(
+            "{} removed while the instances keep their WAL on those volumes: the volumes are kept and still mounted (moving WAL back to the data volume is not supported); put the field back to make this message go",
+            kept.join(", ")
+        )
+    })
+}
+
 /// When the claim's file system started waiting for a remount, if it does.
 pub fn fs_resize_pending_since(
     claim: &PersistentVolumeClaim,
@@ -271,5 +307,44 @@ mod tests {
             "{}",
             r.message
         );
+    }
+
+    #[test]
+    fn a_removed_wal_volume_claim_spec_keeps_the_wal_volumes() {
+        let mut v = crate::desired::tests::validated(crate::desired::tests::HIPPO);
+        let mut read = ReadState::default();
+        v.instance_sets[0].spec.wal_volume_claim_spec = None;
+        assert_eq!(
+            keep_wal_volumes(&mut v, &read),
+            None,
+            "no WAL volume: nothing kept"
+        );
+        let mut c = claim(
+            "hippo-instance1-abcd-pgwal",
+            &[
+                (labels::INSTANCE_SET, "instance1"),
+                (labels::DATA, labels::DATA_PGWAL),
+            ],
+            "2Gi",
+        );
+        c.spec.as_mut().unwrap().volume_name = Some("pv-1".into());
+        read.pvcs.insert("hippo-instance1-abcd-pgwal".into(), c);
+        let msg = keep_wal_volumes(&mut v, &read).unwrap();
+        assert!(
+            msg.starts_with("spec.instances[0].walVolumeClaimSpec removed"),
+            "{msg}"
+        );
+        let wal = v.instance_sets[0]
+            .spec
+            .wal_volume_claim_spec
+            .clone()
+            .unwrap();
+        assert_eq!(
+            wal.volume_name, None,
+            "the binding is the claim's, not the template's"
+        );
+        assert_eq!(wal.resources.unwrap().requests.unwrap()["storage"].0, "2Gi");
+        // Still in the spec: nothing to say.
+        assert_eq!(keep_wal_volumes(&mut v, &read), None);
     }
 }

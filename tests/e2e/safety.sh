@@ -197,6 +197,34 @@ test_a_refused_volume_size_change_keeps_the_volume_and_the_rest_reconciling() {
     is_ready || fail "the cluster is not Ready"
 }
 
+progressing_reason() { pc '{.status.conditions[?(@.type=="Progressing")].reason}'; }
+
+test_removing_walvolumeclaimspec_keeps_the_wal_volume_and_every_row() {
+    CLUSTER=wal
+    cluster_yaml wal a 1 | kubectl patch --local -f - --type=json -o yaml \
+        -p '[{"op":"add","path":"/spec/instances/0/walVolumeClaimSpec","value":{"accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"1Gi"}}}}]' |
+        kc apply -f - >/dev/null
+    wait_until 300 "cluster Ready" is_ready
+    wait_until 60 "the user can write" app_psql "create table if not exists rows as select g from generate_series(1, 1000) g"
+    local wal pod
+    wal=$(kc get pvc -l "$L/cluster=wal,$L/data=pgwal" -o name)
+    [[ -n $wal ]] || fail "no WAL volume"
+    pod=$(postgres_pods_field '{.items[0].metadata.uid}')
+    start_writing
+    sleep 1
+    # pg_wal links to this volume: deleting it would take every write since the last checkpoint.
+    kc patch postgrescluster wal --type=json -p '[{"op":"remove","path":"/spec/instances/0/walVolumeClaimSpec"}]' >/dev/null
+    wait_until 60 "Progressing: WALVolumeKept" output_is WALVolumeKept progressing_reason
+    sleep 5
+    stop_writing
+    expect_eq "WAL volume" "$(kc get pvc -l "$L/cluster=wal,$L/data=pgwal" -o name)" "$wal"
+    expect_eq "pod kept" "$(postgres_pods_field '{.items[0].metadata.uid}')" "$pod"
+    expect_eq "rows" "$(app_psql "select count(*) from rows")" 1000
+    kc get events --field-selector involvedObject.name=wal -o jsonpath='{.items[*].reason}' | grep -q WALVolumeKept ||
+        fail "no WALVolumeKept Event"
+    kc delete postgrescluster wal --wait=false >/dev/null
+}
+
 e2e_namespace || exit 1
 run_test "renaming the only instance set keeps every row" test_renaming_the_only_instance_set_keeps_every_row
 run_test "a scale-down while shut down keeps every volume" test_scale_down_while_shut_down_keeps_every_instances_volume
@@ -204,5 +232,6 @@ run_test "a resources change rolls one instance at a time" test_a_resources_chan
 run_test "a parameter that needs a restart rolls in place" test_a_parameter_that_needs_a_restart_rolls_in_place
 run_test "Patroni's API refuses unauthenticated changes" test_patroni_api_refuses_unauthenticated_changes
 run_test "a refused volume size change keeps the volume and the rest reconciling" test_a_refused_volume_size_change_keeps_the_volume_and_the_rest_reconciling
+run_test "removing walVolumeClaimSpec keeps the WAL volume and every row" test_removing_walvolumeclaimspec_keeps_the_wal_volume_and_every_row
 e2e_namespace_done
 summary "safety e2e"
