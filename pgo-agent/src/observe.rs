@@ -134,7 +134,20 @@ pub async fn read(
     let patroni_config = names::patroni_config_service(n);
     let pod_params = ListParams::default().labels(&format!("{}={n}", labels::CLUSTER));
     let primary = names::primary_service(n);
-    let (sts, pvcs, services, config_maps, secrets, sas, roles, rbs, pods, root_ca, patroni, primary_ep) = tokio::try_join!(
+    let (
+        sts,
+        pvcs,
+        services,
+        config_maps,
+        secrets,
+        sas,
+        roles,
+        rbs,
+        pods,
+        root_ca,
+        patroni,
+        primary_ep,
+    ) = tokio::try_join!(
         list::<StatefulSet>(c, ns, n),
         list::<PersistentVolumeClaim>(c, ns, n),
         list::<Service>(c, ns, n),
