@@ -208,6 +208,32 @@ test_s3_repository_point_in_time_restore() {
     echo "$CLUSTER" >"$STATE/s3-cluster"
 }
 
+# repo_info_as POD: `pgbackrest info` of hippo's repository host, asked from POD's pgbackrest
+# container with the certificate that pod holds (no configuration file: only these options).
+repo_info_as() {
+    local conf=/etc/pgbackrest/conf.d
+    kc exec "$1" -c pgbackrest -- env -u PGBACKREST_CONFIG_INCLUDE_PATH pgbackrest --config=/dev/null \
+        --stanza=db --log-level-file=off --log-level-console=error --lock-path=/tmp \
+        --repo1-host="$CLUSTER-repo-host-0.$CLUSTER-pods.$NS.svc.cluster.local" --repo1-host-type=tls \
+        --repo1-host-port=8432 --repo1-host-ca-file="$conf/ca.crt" \
+        --repo1-host-cert-file="$conf/tls.crt" --repo1-host-key-file="$conf/tls.key" info --output=json
+}
+
+test_another_clusters_pgbackrest_certificate_is_refused() {
+    local other mine theirs out
+    other=$(cat "$STATE/s3-cluster")
+    mine=$(primary_pod)
+    theirs=$(primary_pod "$other")
+    # Both certificates come from the namespace's CA; only hippo's names hippo. (info reports a
+    # repository it cannot read in its JSON, not in its exit code.)
+    out=$(repo_info_as "$mine" 2>&1) || fail "info with hippo's certificate failed: $out"
+    grep -q '"backup":\[{' <<<"$out" || fail "hippo's own certificate did not list its backups: $out"
+    out=$(repo_info_as "$theirs" 2>&1) || true
+    grep -q "access denied" <<<"$out" || fail "$other's certificate read hippo's repository: $out"
+    grep -q '"backup":\[{' <<<"$out" && fail "$other's certificate listed hippo's backups"
+    log "$other's certificate refused: $(grep -o '"message":"[^"]*access denied"' <<<"$out" | head -n 1)"
+}
+
 test_unreachable_repository_fails_the_backup_not_the_cluster() {
     local CLUSTER
     CLUSTER=$(cat "$STATE/s3-cluster")
@@ -238,6 +264,7 @@ main() {
     run_test "a failing backup gets a condition and an event" test_a_failing_backup_gets_a_condition_and_event
     if "$REPO/tests/bed/s3.sh" start >&2; then
         run_test "S3 repository: point-in-time restore" test_s3_repository_point_in_time_restore
+        run_test "another cluster's pgBackRest certificate is refused" test_another_clusters_pgbackrest_certificate_is_refused
         run_test "an unreachable repository fails the backup, not the cluster" test_unreachable_repository_fails_the_backup_not_the_cluster
     else
         run_test "S3 repository: the local S3 server starts" false
