@@ -46,6 +46,9 @@ pub struct Applied {
     pub writes: u32,
     /// Claims whose change the API server refused: (wanted, reason, message).
     pub refused_claims: Vec<(PersistentVolumeClaim, String, String)>,
+    /// A Service was made again this pass: look again soon (the Endpoints controller may
+    /// remove the old Service's Endpoints after ours were written).
+    pub recreated: bool,
 }
 
 type Key = (&'static str, String, String);
@@ -239,6 +242,7 @@ impl<'a> Applier<'a> {
             .await?;
         // clusterIP cannot change: a Service that must become headless (`<cluster>-primary` of a
         // cluster made before it resolved through the leader Service) is made again.
+        let mut recreated = false;
         for want in &desired.services {
             let headless = |s: &k8s_openapi::api::core::v1::Service| {
                 s.spec.as_ref().and_then(|s| s.cluster_ip.as_deref()) == Some("None")
@@ -248,6 +252,7 @@ impl<'a> Applier<'a> {
                     let name = want.name_any();
                     tracing::info!(%name, namespace = self.namespace, "recreating the Service as a headless one");
                     self.writes += 1;
+                    recreated = true;
                     let api: Api<k8s_openapi::api::core::v1::Service> =
                         Api::namespaced(self.client.clone(), self.namespace);
                     match api.delete(&name, &DeleteParams::default()).await {
@@ -337,6 +342,7 @@ impl<'a> Applier<'a> {
             stateful_sets,
             writes: self.writes,
             refused_claims: refused,
+            recreated,
         })
     }
 }

@@ -313,7 +313,7 @@ async fn reconcile_inner(pc: &PostgresCluster, ctx: &Context) -> Result<Action, 
         stanza_error: outcome.stanza_error,
     };
     // A roll or a retiring instance moves on at the next look: come back soon.
-    let moving = input.rolling.is_some() || input.retiring.is_some();
+    let moving = input.rolling.is_some() || input.retiring.is_some() || applied.recreated;
     let st = status::compute(&input);
     let ready = st
         .conditions
