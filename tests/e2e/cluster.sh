@@ -239,6 +239,51 @@ test_delete_removes_everything_it_owned() {
     [[ -z $(owned) ]] || fail "left behind: $(owned)"
 }
 
+# no_secret_in FILE SECRET...: none of the SECRETs (non-empty) appears in FILE.
+no_secret_in() {
+    local file=$1 s
+    shift
+    for s in "$@"; do
+        [[ -n $s ]] || continue
+        if grep -qF -- "$s" "$file"; then return 1; fi
+    done
+}
+
+test_no_secret_reaches_argv_logs_events_or_status() {
+    local dir pw verifier sampler
+    dir=$(mktemp -d "${E2E_RESULTS:-/tmp}/secrets.XXXX")
+    # Every process on the bed's one node, 20 times a second, while the agent creates a user:
+    # its SQL holds the new SCRAM verifier, and an exec's argv is what `ps` shows.
+    ( while [[ ! -f $dir/stop ]]; do ps -eww -o args >>"$dir/ps"; sleep 0.05; done ) &
+    sampler=$!
+    kc patch postgrescluster "$CLUSTER" --type=json \
+        -p '[{"op":"add","path":"/spec/users","value":[{"name":"hippo","databases":["hippo"]},{"name":"rhino","databases":["zoo"]}]}]' >/dev/null
+    wait_until 60 "user rhino can log in" rhino_can_log_in
+    sleep 2
+    touch "$dir/stop"
+    wait "$sampler"
+    kubectl -n "$AGENT_NS" logs deploy/pgo-agent --tail=-1 >"$dir/agent.log" 2>&1
+    kc get events -o yaml >"$dir/events.yaml"
+    kc get postgrescluster "$CLUSTER" -o jsonpath='{.status}' >"$dir/status.json"
+    local user
+    for user in hippo rhino; do
+        pw=$(kc get secret "$CLUSTER-pguser-$user" -o jsonpath='{.data.password}' | base64 -d)
+        verifier=$(kc get secret "$CLUSTER-pguser-$user" -o jsonpath='{.data.verifier}' | base64 -d)
+        [[ -n $pw && -n $verifier ]] || fail "the Secret of $user has no password or verifier"
+        no_secret_in "$dir/ps" "$pw" "$verifier" || fail "a process's argv held $user's password or verifier"
+        no_secret_in "$dir/agent.log" "$pw" "$verifier" || fail "the agent's log holds $user's password or verifier"
+        no_secret_in "$dir/events.yaml" "$pw" "$verifier" || fail "an Event holds $user's password or verifier"
+        no_secret_in "$dir/status.json" "$pw" "$verifier" || fail "the status holds $user's password or verifier"
+    done
+    log "$(wc -l <"$dir/ps") lines of ps, the agent log, Events and status: no password, no verifier"
+}
+rhino_can_log_in() {
+    local ip
+    ip=$(primary_address)
+    PGPASSWORD=$(kc get secret "$CLUSTER-pguser-rhino" -o jsonpath='{.data.password}' | base64 -d) PGCONNECT_TIMEOUT=2 \
+        PGSSLMODE=require psql -X -Atq -h "$ip" -U rhino -d zoo -c "select 1" >/dev/null 2>&1
+}
+
 main() {
     e2e_namespace || exit 1
     run_test "hippo becomes a writable primary" test_hippo_becomes_a_writable_primary
@@ -247,6 +292,7 @@ main() {
     run_test "primary delete fails over; Service and status follow" test_primary_delete_fails_over_and_status_follows
     run_test "no acknowledged write is lost when the primary is deleted" test_no_acknowledged_write_is_lost_when_the_primary_is_deleted
     run_test "switchover through spec.patroni.switchover + annotation" test_switchover_through_spec_and_annotation
+    run_test "no password or verifier in argv, the agent's log, Events or status" test_no_secret_reaches_argv_logs_events_or_status
     run_test "invalid specs get a condition and event; nothing deleted" test_invalid_specs_are_reported_and_nothing_is_deleted
     run_test "scale 3 -> 1 removes instances and claims" test_scale_down_removes_instances_and_their_claims
     run_test "shutdown stops pods and keeps data" test_shutdown_stops_pods_and_keeps_data
