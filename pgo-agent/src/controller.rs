@@ -283,6 +283,7 @@ async fn reconcile_inner(pc: &PostgresCluster, ctx: &Context) -> Result<Action, 
     };
     database::roll(ctx, pc, &v, &roll).await;
     let done = database::run(ctx, pc, &v, &read, &material, &retire).await;
+    let restore_error = prep.restore_error;
     let outcome = pgbackrest::act::run(ctx, pc, &v, &read, &want.plan, prep.restore, now).await;
     // 5. status
     let mut input = base(
@@ -311,6 +312,7 @@ async fn reconcile_inner(pc: &PostgresCluster, ctx: &Context) -> Result<Action, 
     input.backups = Backups::Ran {
         status: outcome.status,
         stanza_error: outcome.stanza_error,
+        restore_error: outcome.restore_error.or(restore_error),
     };
     // A roll or a retiring instance moves on at the next look: come back soon.
     let moving = input.rolling.is_some() || input.retiring.is_some() || applied.recreated;

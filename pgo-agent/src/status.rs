@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{Condition, Time};
-use pgo_api::names::labels;
+use pgo_api::names::{self, labels};
 use pgo_api::validate::FieldError;
 use pgo_api::{PatroniStatus, PgBackRestStatus, PostgresClusterStatus, PostgresInstanceSetStatus};
 
@@ -15,6 +15,8 @@ pub const VALID: &str = "Valid";
 pub const SUPPORTED: &str = "Supported";
 pub const READY: &str = "Ready";
 pub const PROGRESSING: &str = "Progressing";
+/// PGO's condition of a restore (in place or a clone).
+pub const RESTORE: &str = "PGBackRestRestoreProgressing";
 
 /// What became of the spec in this reconcile.
 #[derive(Debug, Clone, Copy)]
@@ -60,10 +62,12 @@ pub enum Backups {
     /// It did not run: the previous `status.pgbackrest` stays.
     #[default]
     NotRun,
-    /// Its status (if backups or a restore exist), and the last `stanza-create` error.
+    /// Its status (if backups or a restore exist), the last `stanza-create` error, and why a
+    /// restore was just rejected or failed.
     Ran {
         status: Option<PgBackRestStatus>,
         stanza_error: Option<String>,
+        restore_error: Option<String>,
     },
 }
 
@@ -277,15 +281,25 @@ pub fn compute(input: &Input) -> PostgresClusterStatus {
         )
     });
 
-    let (pgbackrest, stanza_error) = match &input.backups {
+    let (pgbackrest, stanza_error, restore_error) = match &input.backups {
         Backups::Ran {
             status,
             stanza_error,
-        } => (status.clone(), stanza_error.as_deref()),
-        Backups::NotRun => (prev.pgbackrest.clone(), None),
+            restore_error,
+        } => (
+            status.clone(),
+            stanza_error.as_deref(),
+            restore_error.as_deref(),
+        ),
+        Backups::NotRun => (prev.pgbackrest.clone(), None, None),
     };
     if let Some(p) = &pgbackrest {
-        backup_conditions(p, stanza_error, &mut conditions, &c);
+        let errors = Errors {
+            stanza: stanza_error,
+            restore: restore_error,
+            previous: &prev.conditions,
+        };
+        backup_conditions(p, &errors, &mut conditions, &c);
     }
 
     let prev_patroni = prev.patroni.clone().unwrap_or_default();
@@ -315,13 +329,23 @@ pub fn compute(input: &Input) -> PostgresClusterStatus {
     }
 }
 
+/// What went wrong, for the pgBackRest conditions' messages.
+struct Errors<'a> {
+    stanza: Option<&'a str>,
+    /// A restore rejected or failed in this reconcile.
+    restore: Option<&'a str>,
+    /// The conditions shown before: a failed restore's message stays until the next restore.
+    previous: &'a [Condition],
+}
+
 /// PGO's pgBackRest conditions.
 fn backup_conditions(
     p: &PgBackRestStatus,
-    stanza_error: Option<&str>,
+    errors: &Errors,
     conditions: &mut Vec<Condition>,
     c: &dyn Fn(&str, bool, &str, String) -> Condition,
 ) {
+    let stanza_error = errors.stanza;
     if !p.repos.is_empty() {
         let missing: Vec<&str> = p
             .repos
@@ -368,13 +392,54 @@ fn backup_conditions(
         ));
     }
     if let Some(r) = &p.restore {
-        let (ok, reason, message) = match (r.finished, r.failed.unwrap_or(0) > 0) {
-            (false, false) => (true, "RestoreInProgress", format!("restore {} is in progress; the cluster is stopped until it completes", r.id)),
-            (false, true) => (false, "RestoreFailed", format!("restore {} failed; the cluster stays stopped until the restore is requested again", r.id)),
-            (true, true) => (false, "RestoreFailed", format!("restore {} did not run; see the cluster's Events", r.id)),
-            (true, false) => (false, "RestoreComplete", format!("restore {} completed", r.id)),
+        // The reason a restore failed is known when it fails; later reconciles keep the message.
+        let failed_message = || {
+            errors.restore.map(str::to_string).or_else(|| {
+                errors
+                    .previous
+                    .iter()
+                    .find(|c| c.type_ == RESTORE && c.reason == "RestoreFailed")
+                    .filter(|c| {
+                        c.message.contains(&format!(" {} ", r.id))
+                            || (r.id == names::CLONE_RESTORE_ID
+                                && c.message.starts_with("the clone"))
+                    })
+                    .map(|c| c.message.clone())
+            })
         };
-        conditions.push(c("PGBackRestRestoreProgressing", ok, reason, message));
+        let (ok, reason, message) = match (r.finished, r.failed.unwrap_or(0) > 0) {
+            (false, false) => (
+                true,
+                "RestoreInProgress",
+                format!(
+                    "restore {} is in progress; the cluster is stopped until it completes",
+                    r.id
+                ),
+            ),
+            (false, true) => (
+                false,
+                "RestoreFailed",
+                failed_message().unwrap_or_else(|| {
+                    format!("restore {} failed; see the cluster's Events", r.id)
+                }),
+            ),
+            (true, true) => (
+                false,
+                "RestoreFailed",
+                failed_message().unwrap_or_else(|| {
+                    format!(
+                        "restore {} did not complete; see the cluster's Events",
+                        r.id
+                    )
+                }),
+            ),
+            (true, false) => (
+                false,
+                "RestoreComplete",
+                format!("restore {} completed", r.id),
+            ),
+        };
+        conditions.push(c(RESTORE, ok, reason, message));
     }
 }
 
@@ -542,6 +607,7 @@ mod tests {
         i.backups = Backups::Ran {
             status: Some(status),
             stanza_error: Some("ERROR: [039]: no route".into()),
+            restore_error: None,
         };
         let s = compute(&i);
         let repo = condition(&s, "PGBackRestReplicaRepoReady");
@@ -564,5 +630,48 @@ mod tests {
         let mut j = input(APPLIED, Some(&s), "2026-01-01T00:01:00Z");
         j.backups = Backups::NotRun;
         assert_eq!(compute(&j).pgbackrest, s.pgbackrest);
+    }
+
+    #[test]
+    fn a_failed_restore_says_why_until_the_next_restore() {
+        let failed = |id: &str| PgBackRestStatus {
+            restore: Some(PgBackRestJobStatus {
+                id: id.into(),
+                finished: true,
+                failed: Some(1),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let why = "restore r1 failed: Postgres stopped before recovery completed: FATAL:  recovery ended before configured recovery target was reached; the cluster starts again on the data it had before the restore";
+        let mut i = input(APPLIED, None, "2026-01-01T00:00:00Z");
+        i.backups = Backups::Ran {
+            status: Some(failed("r1")),
+            stanza_error: None,
+            restore_error: Some(why.into()),
+        };
+        let s = compute(&i);
+        assert_eq!(condition(&s, RESTORE).message, why);
+        // Later reconciles keep the reason.
+        let mut j = input(APPLIED, Some(&s), "2026-01-01T00:01:00Z");
+        j.backups = Backups::Ran {
+            status: Some(failed("r1")),
+            stanza_error: None,
+            restore_error: None,
+        };
+        let s2 = compute(&j);
+        assert_eq!(condition(&s2, RESTORE).message, why);
+        assert_eq!(condition(&s2, RESTORE).reason, "RestoreFailed");
+        // Another restore's failure does not borrow it.
+        let mut k = input(APPLIED, Some(&s2), "2026-01-01T00:02:00Z");
+        k.backups = Backups::Ran {
+            status: Some(failed("r2")),
+            stanza_error: None,
+            restore_error: None,
+        };
+        assert_eq!(
+            condition(&compute(&k), RESTORE).message,
+            "restore r2 did not complete; see the cluster's Events"
+        );
     }
 }

@@ -141,6 +141,27 @@ test_clone_has_the_same_data_and_the_original_is_untouched() {
     kc delete postgrescluster "$CLONE" --wait=false >/dev/null
 }
 
+test_a_clone_replays_wal_past_a_raised_max_connections() {
+    # max_connections rises on hippo after its last backup, so the WAL the clone replays
+    # records a higher setting than the clone's own: recovery must not pause on it.
+    kc patch postgrescluster "$CLUSTER" --type=merge \
+        -p '{"spec":{"patroni":{"dynamicConfiguration":{"postgresql":{"parameters":{"max_connections":"150"}}}}}}' >/dev/null
+    wait_until 300 "max_connections 150 on hippo's primary" max_connections_is 150
+    sql "INSERT INTO pitr VALUES (4000, 'after max_connections rose')"
+    sql "SELECT pg_switch_wal()" >/dev/null
+    wait_until 60 "WAL archived" archiver_count_above archived 0
+    sleep 3
+    local before
+    before=$(rows_digest)
+    apply_hippo hippo-clone2 '[
+        {"op": "remove", "path": "/spec/backups"},
+        {"op": "add", "path": "/spec/dataSource", "value": {"postgresCluster": {"clusterName": "hippo", "repoName": "repo1"}}}]'
+    wait_until 300 "clone ready" is_ready hippo-clone2
+    expect_eq "clone rows, the one written after max_connections rose included" "$(rows_digest hippo-clone2)" "$before"
+    kc delete postgrescluster hippo-clone2 --wait=false >/dev/null
+}
+max_connections_is() { [[ $(sql "SHOW max_connections") == "$1" ]]; }
+
 test_archiving_and_backups_continue_after_a_failover() {
     local old new wal_before
     old=$(primary_pod)
@@ -168,6 +189,30 @@ test_a_failing_backup_gets_a_condition_and_event() {
     expect_eq "condition" "$(condition PGBackRestManualBackupSuccessful)" False
     has_event BackupFailed || fail "no BackupFailed event"
     is_ready || fail "a failed backup must not disturb the cluster"
+}
+
+test_a_restore_that_fails_brings_the_cluster_back_on_its_data() {
+    # A restore point that does not exist: pgBackRest restores, Postgres replays every WAL file
+    # and never reaches the target. The data from before the restore comes back, by itself.
+    local before dir id msg
+    before=$(rows_digest)
+    dir=$(mktemp -d "${E2E_RESULTS:-/tmp}/writer.XXXX")
+    test_writer_start "$dir" || return 1
+    "$PGO" -n "$NS" restore "$CLUSTER" --repoName repo1 --options=--type=name --options=--target=no-such-restore-point --yes
+    id=$(annotation pgbackrest-restore)
+    wait_until 420 "restore $id finished" restore_done "$id"
+    expect_eq "restore failed" "$(pc '{.status.pgbackrest.restore.failed}')" 1
+    msg=$(pc '{.status.conditions[?(@.type=="PGBackRestRestoreProgressing")].message}')
+    log "condition: $msg"
+    [[ $msg == *"recovery ended before configured recovery target was reached"* ]] || fail "the condition does not say why: $msg"
+    [[ $msg == *"starts again on the data it had before the restore"* ]] || fail "the condition does not say what follows: $msg"
+    has_event RestoreFailed || fail "no RestoreFailed event"
+    wait_until 300 "writable primary on the old data" primary_writable
+    wait_until 300 "both instances back" ready_count_is 2
+    wait_until 120 "ready" is_ready
+    test_writer_verify "$dir" --timeout 120 || return 1
+    expect_eq "rows from before the restore" "$(rows_digest)" "$before"
+    expect_eq "no restore volume left aside" "$(kc exec "$(primary_pod)" -c database -- ls /pgdata)" "pg15"
 }
 
 test_s3_repository_point_in_time_restore() {
@@ -260,8 +305,10 @@ main() {
     run_test "point-in-time restore brings back exactly the rows before T" test_point_in_time_restore_brings_back_exactly_the_rows_before_t
     run_test "a scheduled incremental backup runs on its own" test_scheduled_incremental_backup_runs_on_its_own
     run_test "a clone has the same data; the original is untouched" test_clone_has_the_same_data_and_the_original_is_untouched
+    run_test "a clone replays WAL past a raised max_connections" test_a_clone_replays_wal_past_a_raised_max_connections
     run_test "archiving and backups continue after a failover" test_archiving_and_backups_continue_after_a_failover
     run_test "a failing backup gets a condition and an event" test_a_failing_backup_gets_a_condition_and_event
+    run_test "a restore that fails brings the cluster back on its data" test_a_restore_that_fails_brings_the_cluster_back_on_its_data
     if "$REPO/tests/bed/s3.sh" start >&2; then
         run_test "S3 repository: point-in-time restore" test_s3_repository_point_in_time_restore
         run_test "another cluster's pgBackRest certificate is refused" test_another_clusters_pgbackrest_certificate_is_refused

@@ -136,14 +136,15 @@ fn http_probe(path: &str, port: i32, period: i32, failures: i32) -> Probe {
     }
 }
 
-/// The container's entry point: copy the certificates with the modes Postgres and libpq require,
-/// then hand over to Patroni.
-fn startup_script(config_file: &str) -> String {
+/// The container's entry point: settle a restore that did not finish (its data comes back),
+/// copy the certificates with the modes Postgres and libpq require, then hand over to Patroni.
+fn startup_script(config_file: &str, version: i32) -> String {
     format!(
-        "install -d -m 0700 {SOCKET_DIR} {TLS_COPY} {REPLICATION_TLS_COPY}\n\
+        "{settle}install -d -m 0700 {SOCKET_DIR} {TLS_COPY} {REPLICATION_TLS_COPY}\n\
          install -m 0600 {TLS_MOUNT}/tls.crt {TLS_MOUNT}/tls.key {TLS_MOUNT}/ca.crt {TLS_COPY}/\n\
          install -m 0600 {REPLICATION_TLS_MOUNT}/tls.crt {REPLICATION_TLS_MOUNT}/tls.key {REPLICATION_TLS_MOUNT}/ca.crt {REPLICATION_TLS_COPY}/\n\
-         exec patroni {config_file}\n"
+         exec patroni {config_file}\n",
+        settle = settle_restore_script(version),
     )
 }
 
@@ -330,7 +331,7 @@ pub fn stateful_set(
         command: Some(vec![
             "bash".into(),
             "-ceu".into(),
-            startup_script(&config_file),
+            startup_script(&config_file, v.postgres_version),
         ]),
         env: Some(env_list),
         ports: Some(vec![

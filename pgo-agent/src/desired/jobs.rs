@@ -15,8 +15,8 @@ use pgo_api::validate::{option_value, InstanceSet, RepoRun, ValidatedCluster};
 use super::meta;
 use super::pgbackrest::{config_mount, config_volume, env_vars};
 use super::pod::{
-    claim_volume, data_directory, env, env_field, mount, pod_security, restricted, PGDATA_MOUNT,
-    PGWAL_MOUNT,
+    claim_volume, data_directory, env, env_field, mount, pod_security, restricted,
+    settle_restore_script, wal_directory, PGDATA_MOUNT, PGWAL_MOUNT,
 };
 
 /// The ServiceAccount of backup Jobs, allowed to exec into the repository host pod only.
@@ -161,11 +161,20 @@ pub fn backup_job(
     )
 }
 
-/// The script of a restore Job: restore into the instance's data directory, let Postgres
-/// recover to the target and promote, stop it cleanly, and leave a data directory Patroni
-/// starts as the new primary.
+/// How long recovery may go without writing a line to its log (each WAL file it restores
+/// writes one) before the restore gives up, rather than wait with no deadline.
+pub const RECOVERY_STALL_SECONDS: u32 = 600;
+
+/// The script of a restore Job. The data from before the restore is moved aside first
+/// ([`settle_restore_script`]), so a restore that fails, anywhere, gives it back. pgBackRest
+/// restores into an empty data directory; Postgres recovers to the target with hot standby off
+/// (so no setting of the source, such as a raised `max_connections`, can pause recovery), is
+/// promoted and stopped cleanly; then the old data is discarded, and Patroni starts the
+/// restored data as the new primary. A failure ends with a line `reason: ...`, which the agent
+/// shows in the cluster's condition and Event.
 fn restore_script(v: &ValidatedCluster, run: &RepoRun, wal_link: bool) -> String {
     let pgdata = data_directory(v.postgres_version);
+    let wal = wal_directory(v.postgres_version);
     let bin = format!("/usr/lib/postgresql/{}/bin", v.postgres_version);
     let mut options: Vec<String> = run.options.clone();
     let typed = !matches!(option_value(&options, "--type"), None | Some("default"));
@@ -176,23 +185,57 @@ fn restore_script(v: &ValidatedCluster, run: &RepoRun, wal_link: bool) -> String
         options.push("--link-all".into());
     }
     let quoted: Vec<String> = options.iter().map(|o| shell_quote(o)).collect();
+    let wal_aside = if wal_link {
+        format!(
+            "if [ -e {wal} ]; then mv {wal} {wal}.pre-restore; else install -d -m 0700 {wal}.pre-restore; fi\ninstall -d -m 0700 {wal}\n"
+        )
+    } else {
+        String::new()
+    };
     format!(
         r#"set -eu
 PGDATA={pgdata}
 export PGDATA
-install -d -m 0700 "$PGDATA"
+settle() {{
+{settle}}}
+# Whatever happens from here, a restore that did not commit gives the old data back.
+trap settle EXIT
+fail() {{ echo "reason: $*"; exit 1; }}
+settle
+# Aside, or an empty one in its place (a clone's new volume), so that a failure always leaves
+# what was there before and never a partly restored directory.
+if [ -e "$PGDATA" ]; then mv "$PGDATA" "$PGDATA.pre-restore"; else install -d -m 0700 "$PGDATA.pre-restore"; fi
+{wal_aside}install -d -m 0700 "$PGDATA"
 echo "restoring repo{repo} into $PGDATA"
-pgbackrest restore --stanza={stanza} --repo={repo} --pg1-path="$PGDATA" --delta {opts}
-# Recover to the target with archiving off, then stop: Patroni starts from a promoted,
-# cleanly stopped data directory.
+if ! pgbackrest restore --stanza={stanza} --repo={repo} --pg1-path="$PGDATA" {opts} >/tmp/restore.log 2>&1; then
+  cat /tmp/restore.log
+  fail "pgbackrest restore: $(grep -E 'ERROR|error' /tmp/restore.log | tail -n 1)"
+fi
+cat /tmp/restore.log
+# Recover to the target with archiving and hot standby off, then stop: Patroni starts from a
+# promoted, cleanly stopped data directory.
 rm -f "$PGDATA/postmaster.pid"
-{bin}/pg_ctl start -w -t 31536000 -D "$PGDATA" -l /tmp/recovery.log -o "-c listen_addresses='' -c unix_socket_directories=/tmp -c ssl=off -c archive_mode=off -c hot_standby=on -c port={port}" || {{ tail -n 50 /tmp/recovery.log; exit 1; }}
+{bin}/postgres -D "$PGDATA" -c listen_addresses='' -c unix_socket_directories=/tmp -c ssl=off -c archive_mode=off -c hot_standby=off -c port={port} >/tmp/recovery.log 2>&1 &
+pid=$!
+last=$(date +%s)
+size=0
 until [ "$({bin}/psql -X -h /tmp -p {port} -d postgres -Atc 'SELECT pg_is_in_recovery()' 2>/dev/null)" = f ]; do
-  if ! {bin}/pg_ctl status -D "$PGDATA" >/dev/null; then
-    echo "Postgres stopped before recovery completed:"; tail -n 50 /tmp/recovery.log; exit 1
+  if ! kill -0 "$pid" 2>/dev/null; then
+    tail -n 50 /tmp/recovery.log
+    fail "Postgres stopped before recovery completed: $(grep -E 'FATAL|PANIC' /tmp/recovery.log | tail -n 1)"
+  fi
+  now=$(date +%s)
+  grown=$(wc -c </tmp/recovery.log)
+  if [ "$grown" != "$size" ]; then size=$grown; last=$now; fi
+  if [ $((now - last)) -ge {stall} ]; then
+    tail -n 50 /tmp/recovery.log
+    kill -INT "$pid" || true
+    wait "$pid" || true
+    fail "recovery made no progress for {stall} s: $(tail -n 1 /tmp/recovery.log)"
   fi
   sleep 1
 done
+tail -n 20 /tmp/recovery.log
 {bin}/psql -X -h /tmp -p {port} -d postgres -Atc "SELECT 'recovered to ' || now() || ', timeline ' || timeline_id FROM pg_control_checkpoint()" || true
 {bin}/pg_ctl stop -w -m fast -D "$PGDATA"
 # The recovery settings pgBackRest wrote must not apply to later restarts or replicas.
@@ -200,12 +243,17 @@ sed -i -e '/^restore_command/d' -e '/^recovery_target/d' "$PGDATA/postgresql.aut
 # Archive the new timeline's history when Patroni starts Postgres with archiving on.
 latest=$(ls "$PGDATA/pg_wal" | grep '\.history$' | sort | tail -n 1 || true)
 if [ -n "$latest" ]; then touch "$PGDATA/pg_wal/archive_status/$latest.ready"; fi
+# Commit: the data from before the restore is discarded (settle removes it).
+if [ -e "$PGDATA.pre-restore" ]; then mv "$PGDATA.pre-restore" "$PGDATA.discard"; fi
+settle
 echo "restore complete"
 "#,
+        settle = settle_restore_script(v.postgres_version),
         repo = run.index,
         stanza = names::PGBACKREST_STANZA,
         opts = quoted.join(" "),
         port = v.port,
+        stall = RECOVERY_STALL_SECONDS,
     )
 }
 
@@ -321,7 +369,7 @@ mod tests {
         let s = restore_script(&v, &run, false);
         assert!(
             s.contains(
-                "--delta --type=time '--target=2026-11-24 14:00:00+00' --target-action=promote"
+                "--pg1-path=\"$PGDATA\" --type=time '--target=2026-11-24 14:00:00+00' --target-action=promote"
             ),
             "{s}"
         );
@@ -347,5 +395,214 @@ mod tests {
             .as_ref()
             .unwrap()
             .contains(&"--repo=1".to_string()));
+    }
+
+    /// Runs the restore script in a scratch directory, with stand-ins for pgBackRest and
+    /// Postgres that act out `scenario`; returns the exit code, the output, and the root.
+    fn run_restore(name: &str, wal: bool, scenario: &str) -> (i32, String, std::path::PathBuf) {
+        use std::os::unix::fs::PermissionsExt;
+        let root = std::env::temp_dir().join(format!("pgo-restore-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let r = root.to_str().unwrap().to_string();
+        for d in ["pgdata/pg15", "pgwal", "bin", "tmp"] {
+            std::fs::create_dir_all(root.join(d)).unwrap();
+        }
+        std::fs::write(root.join("pgdata/pg15/old"), "old data").unwrap();
+        if wal {
+            std::fs::create_dir_all(root.join("pgwal/pg15_wal")).unwrap();
+            std::fs::write(root.join("pgwal/pg15_wal/old"), "old wal").unwrap();
+        }
+        let tools = [
+            // pgBackRest writes a file into the data directory (and the WAL directory).
+            ("pgbackrest", format!(
+                "#!/bin/bash\necho new > \"$PGDATA/new\"\n: > \"$PGDATA/postgresql.auto.conf\"\nmkdir \"$PGDATA/pg_wal\"\n[ -d {r}/pgwal/pg15_wal ] && echo new > {r}/pgwal/pg15_wal/new\n{}",
+                if scenario == "pgbackrest fails" { "echo 'ERROR: [075]: no backup set found to restore'; exit 75" } else { "exit 0" }
+            )),
+            ("postgres", if scenario == "recovery fails" {
+                "#!/bin/bash\necho 'FATAL:  recovery ended before configured recovery target was reached'\nexit 1".into()
+            } else {
+                format!("#!/bin/bash\necho 'LOG:  database system is ready'\necho $$ > {r}/tmp/up\nexec sleep 30")
+            }),
+            ("psql", format!("#!/bin/bash\n[ -e {r}/tmp/up ] && echo f")),
+            ("pg_ctl", format!("#!/bin/bash\n[ \"$1\" = stop ] && kill \"$(cat {r}/tmp/up)\"; exit 0")),
+        ];
+        for (tool, body) in tools {
+            let f = root.join("bin").join(tool);
+            std::fs::write(&f, body).unwrap();
+            std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        let v = validated(HIPPO_BACKUPS);
+        let run = RepoRun {
+            repo: "repo1".into(),
+            index: 1,
+            options: vec![],
+        };
+        let script = restore_script(&v, &run, wal)
+            .replace("/usr/lib/postgresql/15/bin", "@/bin")
+            .replace("/pgdata", "@/pgdata")
+            .replace("/pgwal", "@/pgwal")
+            .replace("/tmp", "@/tmp")
+            .replace('@', &r);
+        let out = std::process::Command::new("bash")
+            .args(["-ceu", &script])
+            .env("PATH", format!("{r}/bin:/usr/bin:/bin"))
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).to_string()
+            + &String::from_utf8_lossy(&out.stderr);
+        (out.status.code().unwrap_or(-1), text, root)
+    }
+
+    fn ls(root: &std::path::Path, dir: &str) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(root.join(dir))
+            .map(|d| {
+                d.map(|e| e.unwrap().file_name().into_string().unwrap())
+                    .collect()
+            })
+            .unwrap_or_default();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn a_failed_restore_gives_the_old_data_back_and_says_why() {
+        for (scenario, reason) in [
+            ("pgbackrest fails", "reason: pgbackrest restore: ERROR: [075]: no backup set found to restore"),
+            ("recovery fails", "reason: Postgres stopped before recovery completed: FATAL:  recovery ended before configured recovery target was reached"),
+        ] {
+            for wal in [false, true] {
+                let name = format!("{}-{wal}", scenario.replace(' ', "-"));
+                let (code, out, root) = run_restore(&name, wal, scenario);
+                assert_eq!(code, 1, "{out}");
+                assert!(out.contains(reason), "{out}");
+                assert_eq!(ls(&root, "pgdata"), ["pg15"], "{out}");
+                assert_eq!(std::fs::read_to_string(root.join("pgdata/pg15/old")).unwrap(), "old data");
+                assert!(!root.join("pgdata/pg15/new").exists(), "{out}");
+                if wal {
+                    assert_eq!(ls(&root, "pgwal"), ["pg15_wal"], "{out}");
+                    assert_eq!(ls(&root, "pgwal/pg15_wal"), ["old"], "{out}");
+                }
+                std::fs::remove_dir_all(root).unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn a_restore_that_succeeds_discards_the_old_data() {
+        for wal in [false, true] {
+            let (code, out, root) = run_restore(&format!("ok-{wal}"), wal, "ok");
+            assert_eq!(code, 0, "{out}");
+            assert!(out.contains("restore complete"), "{out}");
+            assert_eq!(ls(&root, "pgdata"), ["pg15"], "{out}");
+            assert_eq!(
+                ls(&root, "pgdata/pg15"),
+                ["new", "pg_wal", "postgresql.auto.conf"],
+                "{out}"
+            );
+            if wal {
+                assert_eq!(ls(&root, "pgwal"), ["pg15_wal"], "{out}");
+                assert_eq!(ls(&root, "pgwal/pg15_wal"), ["new"], "{out}");
+            }
+            std::fs::remove_dir_all(root).unwrap();
+        }
+    }
+
+    /// Each state a pod killed during a restore can leave, and what the next start makes of it
+    /// (the settle lines run by the restore Job and by every database container).
+    #[test]
+    fn an_interrupted_restore_settles_to_the_old_or_the_new_data_never_a_mix() {
+        // (what is on the volumes: path=content, ...) -> (data, wal) after settling
+        let cases: &[(&[&str], &str, &str)] = &[
+            // Nothing happened.
+            (&["pg15/a=old", "pg15_wal/a=oldwal"], "old", "oldwal"),
+            // Killed after the data directory went aside, before the WAL directory did.
+            (
+                &["pg15.pre-restore/a=old", "pg15_wal/a=oldwal"],
+                "old",
+                "oldwal",
+            ),
+            // Killed while pgBackRest restored.
+            (
+                &[
+                    "pg15.pre-restore/a=old",
+                    "pg15/a=half",
+                    "pg15_wal.pre-restore/a=oldwal",
+                    "pg15_wal/a=halfwal",
+                ],
+                "old",
+                "oldwal",
+            ),
+            // A clone killed while restoring into its new volume: empty, never half restored.
+            (
+                &[
+                    "pg15.pre-restore/",
+                    "pg15/a=half",
+                    "pg15_wal.pre-restore/",
+                    "pg15_wal/a=halfwal",
+                ],
+                "",
+                "",
+            ),
+            // Killed after the commit's first rename.
+            (
+                &[
+                    "pg15.discard/a=old",
+                    "pg15/a=new",
+                    "pg15_wal.pre-restore/a=oldwal",
+                    "pg15_wal/a=newwal",
+                ],
+                "new",
+                "newwal",
+            ),
+            // Killed while removing the old data.
+            (
+                &[
+                    "pg15.discard/b=old",
+                    "pg15/a=new",
+                    "pg15_wal.discard/",
+                    "pg15_wal/a=newwal",
+                ],
+                "new",
+                "newwal",
+            ),
+        ];
+        for (i, (files, data, wal)) in cases.iter().enumerate() {
+            let root = std::env::temp_dir().join(format!("pgo-settle-{}-{i}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&root);
+            for f in *files {
+                let (path, content) = f.split_once('=').unwrap_or((f, ""));
+                let base = if path.starts_with("pg15_wal") {
+                    "pgwal"
+                } else {
+                    "pgdata"
+                };
+                let p = root.join(base).join(path);
+                if path.ends_with('/') {
+                    std::fs::create_dir_all(&p).unwrap();
+                } else {
+                    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+                    std::fs::write(&p, content).unwrap();
+                }
+            }
+            let r = root.to_str().unwrap();
+            let script = settle_restore_script(15)
+                .replace("/pgdata", &format!("{r}/pgdata"))
+                .replace("/pgwal", &format!("{r}/pgwal"));
+            for _ in 0..2 {
+                // Settling twice changes nothing more.
+                let ok = std::process::Command::new("bash")
+                    .args(["-ceu", &script])
+                    .status()
+                    .unwrap();
+                assert!(ok.success(), "case {i}");
+                let read =
+                    |d: &str| std::fs::read_to_string(root.join(d).join("a")).unwrap_or_default();
+                assert_eq!(ls(&root, "pgdata"), ["pg15"], "case {i}");
+                assert_eq!(ls(&root, "pgwal"), ["pg15_wal"], "case {i}");
+                assert_eq!(read("pgdata/pg15"), *data, "case {i}");
+                assert_eq!(read("pgwal/pg15_wal"), *wal, "case {i}");
+            }
+            std::fs::remove_dir_all(root).unwrap();
+        }
     }
 }

@@ -23,6 +23,30 @@ pub fn wal_directory(version: i32) -> String {
     format!("{PGWAL_MOUNT}/pg{version}_wal")
 }
 
+/// Shell lines that settle an in-place restore that did not finish, run before anything else
+/// touches the data directory (by the restore Job and by every instance's database container).
+///
+/// A restore moves the data directory (and the WAL directory) aside to `*.pre-restore` before it
+/// writes anything, and commits by renaming them to `*.discard`. So: a `*.pre-restore` data
+/// directory means the restore did not finish, and its data comes back; a `*.discard` is
+/// removed. Every step is a rename or a removal that can be repeated, so a pod killed anywhere in
+/// here leaves a state the next run settles the same way.
+pub fn settle_restore_script(version: i32) -> String {
+    let (p, w) = (data_directory(version), wal_directory(version));
+    format!(
+        r#"if [ -e {p}.pre-restore ]; then
+  rm -rf --one-file-system {p}
+  if [ -e {w}.pre-restore ]; then rm -rf --one-file-system {w}; mv {w}.pre-restore {w}; fi
+  mv {p}.pre-restore {p}
+  echo "an unfinished restore was undone: the data from before it is back in {p}"
+elif [ -e {w}.pre-restore ]; then
+  mv {w}.pre-restore {w}.discard
+fi
+rm -rf --one-file-system {p}.discard {w}.discard
+"#
+    )
+}
+
 pub fn env_field(name: &str, path: &str) -> EnvVar {
     EnvVar {
         name: name.into(),

@@ -25,6 +25,8 @@ use crate::observe::ReadState;
 pub struct Prep {
     pub restoring: Restoring,
     pub restore: Option<PgBackRestJobStatus>,
+    /// Why a restore was just rejected, for the condition.
+    pub restore_error: Option<String>,
 }
 
 /// What the backup step reports.
@@ -35,6 +37,8 @@ pub struct Outcome {
     pub next: Option<Duration>,
     /// Why the stanza could not be created, for the condition.
     pub stanza_error: Option<String>,
+    /// Why the restore's Job just failed, for the condition.
+    pub restore_error: Option<String>,
 }
 
 fn previous(pc: &PostgresCluster) -> PgBackRestStatus {
@@ -115,6 +119,7 @@ pub async fn prepare(
     let mut current = restore::clone_start(prev.clone(), v, initialized, now);
     let mut notes = Vec::new();
     let mut clone = None;
+    let mut restore_error = None;
     if restore::clone_in_progress(current.as_ref()) {
         match clone_conf(ctx, v).await {
             Ok(conf) => clone = Some(conf),
@@ -129,6 +134,11 @@ pub async fn prepare(
     }
     if let Some((trigger, run)) = restore::restore_to_check(v, prev.as_ref(), current.as_ref()) {
         let check = check_target(ctx, v, read, run, now).await;
+        if let Err(e) = &check {
+            restore_error = Some(format!(
+                "restore {trigger} rejected, nothing was stopped: {e}"
+            ));
+        }
         let (status, note) = restore::accept_restore(trigger, &run.repo, check, now);
         current = Some(status);
         notes.push(note);
@@ -142,6 +152,7 @@ pub async fn prepare(
             clone_conf: clone,
         },
         restore: current,
+        restore_error,
     }
 }
 
@@ -173,24 +184,34 @@ async fn drive_restore(
     read: &ReadState,
     plan: &InstancePlan,
     r: &mut PgBackRestJobStatus,
-) {
+) -> Option<String> {
     let ns = v.namespace.as_str();
     match restore::step(v, read, plan, r) {
-        Step::Wait => {}
-        Step::Track { notes, stale_pvcs } => {
+        Step::Wait => None,
+        Step::Track {
+            notes,
+            stale_pvcs,
+            failure,
+            clear_dcs,
+        } => {
             publish_all(ctx, pc, notes).await;
+            let endpoints: Api<Endpoints> = Api::namespaced(ctx.client.clone(), ns);
+            for name in clear_dcs {
+                tracing::info!(cluster = %v.name, endpoints = %name, "the restore succeeded: clearing Patroni's DCS");
+                let _ = endpoints.delete(&name, &DeleteParams::default()).await;
+            }
             let api: Api<PersistentVolumeClaim> = Api::namespaced(ctx.client.clone(), ns);
             for p in stale_pvcs {
                 tracing::info!(cluster = %v.name, pvc = %p, "recreating a replica's volume after the restore");
                 let _ = api.delete(&p, &DeleteParams::default()).await;
             }
+            failure
         }
-        Step::DeleteOldJob(name) => delete_job(ctx, ns, &name).await,
-        Step::Start { endpoints, job } => {
-            let api: Api<Endpoints> = Api::namespaced(ctx.client.clone(), ns);
-            for name in endpoints {
-                let _ = api.delete(&name, &DeleteParams::default()).await;
-            }
+        Step::DeleteOldJob(name) => {
+            delete_job(ctx, ns, &name).await;
+            None
+        }
+        Step::Start { job } => {
             match create_job(ctx, ns, &job).await {
                 Ok(()) => {
                     tracing::info!(cluster = %v.name, job = %job.name_any(), id = %r.id, "restore Job created");
@@ -201,6 +222,7 @@ async fn drive_restore(
                     publish(ctx, pc, Note::warning("RestoreFailed", note)).await
                 }
             }
+            None
         }
     }
 }
@@ -241,8 +263,9 @@ pub async fn run(
     now: DateTime<Utc>,
 ) -> Outcome {
     let prev = previous(pc);
+    let mut restore_error = None;
     if let Some(r) = restore.as_mut().filter(|r| !r.finished) {
-        drive_restore(ctx, pc, v, read, plan, r).await;
+        restore_error = drive_restore(ctx, pc, v, read, plan, r).await;
     }
     let Some(b) = &v.backups else {
         return Outcome {
@@ -250,6 +273,7 @@ pub async fn run(
                 restore: Some(r),
                 ..Default::default()
             }),
+            restore_error,
             ..Default::default()
         };
     };
@@ -343,5 +367,6 @@ pub async fn run(
         }),
         next,
         stanza_error,
+        restore_error,
     }
 }

@@ -216,15 +216,9 @@ pub fn hold(
     let Some(r) = restore.clone().filter(|r| !r.finished) else {
         return (Hold::None, restore, None);
     };
-    let requested = v
-        .backups
-        .as_ref()
-        .filter(|b| b.restore.is_some())
-        .and_then(|b| b.restore_trigger.as_deref());
-    let abandoned = r.id != names::CLONE_RESTORE_ID && requested != Some(r.id.as_str());
-    if abandoned && r.failed.unwrap_or(0) > 0 {
-        // A failed restore keeps the cluster stopped until the restore is requested again or
-        // the request is withdrawn.
+    if r.id != names::CLONE_RESTORE_ID && r.failed.unwrap_or(0) > 0 {
+        // A failed in-place restore gave the data from before it back (the restore Job's
+        // script, or the database container's start, settles it): the cluster starts again.
         let mut done = r;
         done.finished = true;
         return (Hold::None, Some(done), None);
@@ -239,6 +233,11 @@ pub fn hold(
     let (Some(t), Some(job), true) = (&target, job, succeeded) else {
         return (Hold::All, restore, None);
     };
+    if dcs_stale(read, job) {
+        // Patroni's DCS still describes the cluster from before the restore: it is cleared
+        // (see `track`) before the restored instance starts.
+        return (Hold::All, restore, None);
+    }
     let primary_ready = read
         .primary_pod()
         .is_some_and(|p| p.labels().get(labels::INSTANCE) == Some(t) && pod_is_ready(p));
@@ -271,11 +270,16 @@ pub enum Step {
     Track {
         notes: Vec<Note>,
         stale_pvcs: Vec<String>,
+        /// The failure just seen, for the condition's message.
+        failure: Option<String>,
+        /// Patroni's Endpoints to delete: the Job succeeded, and the restored instance starts
+        /// with an empty DCS.
+        clear_dcs: Vec<String>,
     },
     /// A Job of an earlier restore is in the way.
     DeleteOldJob(String),
-    /// Every instance is stopped: clear Patroni's DCS and start the restore Job.
-    Start { endpoints: Vec<String>, job: Job },
+    /// Every instance is stopped: start the restore Job.
+    Start { job: Job },
 }
 
 /// Decides the next step of `restore`, updating its Job progress in place.
@@ -326,16 +330,33 @@ pub fn step(
     else {
         return Step::Wait;
     };
-    let scope = names::patroni_scope(&v.name);
     Step::Start {
-        endpoints: vec![
-            scope.clone(),
-            names::patroni_config_service(&v.name),
-            format!("{scope}-sync"),
-            format!("{scope}-failover"),
-        ],
         job: jobs::restore_job(v, set, &target, &run, conf_key, &configuration, &restore.id),
     }
+}
+
+/// Patroni's Endpoints of a cluster (its DCS).
+pub fn dcs_endpoints(cluster: &str) -> Vec<String> {
+    let scope = names::patroni_scope(cluster);
+    vec![
+        scope.clone(),
+        names::patroni_config_service(cluster),
+        format!("{scope}-sync"),
+        format!("{scope}-failover"),
+    ]
+}
+
+/// Whether Patroni's DCS was written before the restore `job` completed. It is cleared only
+/// once the Job succeeded: a restore that fails leaves it as it was, and the cluster restarts
+/// on its old data as after a shutdown (the old leader's position guards the election).
+fn dcs_stale(read: &ReadState, job: &Job) -> bool {
+    let done = job.status.as_ref().and_then(|s| s.completion_time.as_ref());
+    read.patroni_config
+        .as_ref()
+        .is_some_and(|e| match (e.creation_timestamp(), done) {
+            (Some(c), Some(d)) => c.0 < d.0,
+            _ => true,
+        })
 }
 
 fn track(
@@ -347,20 +368,20 @@ fn track(
 ) -> Step {
     let s = job_status(&restore.id, job);
     let mut notes = Vec::new();
+    let mut failure = None;
     restore.active = s.active;
     restore.succeeded = s.succeeded;
     if s.failed.unwrap_or(0) > 0 && restore.failed.unwrap_or(0) == 0 {
-        notes.push(Note::warning(
-            "RestoreFailed",
-            format!(
-                "restore {} failed; the cluster stays stopped. See `kubectl logs job/{}`, fix spec.backups.pgbackrest.restore and annotate again",
-                restore.id,
-                names::restore_job(&v.name)
-            ),
-        ));
+        let message = failure_message(v, &restore.id, failure_reason(read, &job.name_any()));
+        notes.push(Note::warning("RestoreFailed", message.clone()));
+        failure = Some(message);
     }
     restore.failed = s.failed;
     let mut stale_pvcs = Vec::new();
+    let mut clear_dcs = Vec::new();
+    if s.succeeded.unwrap_or(0) > 0 && dcs_stale(read, job) {
+        clear_dcs = dcs_endpoints(&v.name);
+    }
     if s.succeeded.unwrap_or(0) > 0 {
         // Phase 3: the other instances start from empty volumes and copy the new primary.
         let done_at = s.completion_time.as_ref().map(|t| t.0);
@@ -380,7 +401,56 @@ fn track(
             .map(|p| p.name_any())
             .collect();
     }
-    Step::Track { notes, stale_pvcs }
+    Step::Track {
+        notes,
+        stale_pvcs,
+        failure,
+        clear_dcs,
+    }
+}
+
+/// The `reason: ...` line a failed restore Job's script printed last, from its pod's
+/// termination message (the end of its log).
+pub fn failure_reason(read: &ReadState, job: &str) -> Option<String> {
+    read.pods
+        .iter()
+        .filter(|p| {
+            let l = p.labels();
+            l.get("job-name")
+                .or_else(|| l.get("batch.kubernetes.io/job-name"))
+                == Some(&job.to_string())
+        })
+        .flat_map(|p| {
+            p.status
+                .iter()
+                .flat_map(|s| s.container_statuses.iter().flatten())
+        })
+        .filter_map(|c| c.state.as_ref()?.terminated.as_ref()?.message.as_deref())
+        .flat_map(|m| m.lines().rev().collect::<Vec<_>>())
+        .find_map(|l| l.trim().strip_prefix("reason: "))
+        .map(|r| r.trim().chars().take(400).collect())
+}
+
+/// What a failed restore or clone means for the cluster, and what to do.
+pub fn failure_message(v: &ValidatedCluster, id: &str, reason: Option<String>) -> String {
+    let job = names::restore_job(&v.name);
+    let why = reason.map_or_else(
+        || format!("see `kubectl logs job/{job}`"),
+        |r| format!("{r} (`kubectl logs job/{job}` has the details)"),
+    );
+    if id == names::CLONE_RESTORE_ID {
+        let source = v
+            .clone_source
+            .as_ref()
+            .map_or("its source", |c| c.cluster.as_str());
+        format!(
+            "the clone from {source} failed: {why}; the cluster has no data to start from: fix spec.dataSource.postgresCluster, then delete the PostgresCluster and create it again"
+        )
+    } else {
+        format!(
+            "restore {id} failed: {why}; the cluster starts again on the data it had before the restore: fix spec.backups.pgbackrest.restore and annotate again"
+        )
+    }
 }
 
 #[cfg(test)]

@@ -182,6 +182,37 @@ fn instances_stay_stopped_until_the_restored_one_is_the_ready_primary() {
         names::restore_job("hippo"),
         job(&names::restore_job("hippo"), &restore_labels, "t1", 1, 0),
     );
+    // Patroni's DCS from before the restore (the Job completed at 10:05) is cleared first.
+    let dcs = |created: &str| k8s_openapi::api::core::v1::Endpoints {
+        metadata: ObjectMeta {
+            name: Some("hippo-ha-config".into()),
+            creation_timestamp: Some(time(at(created))),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    read.patroni_config = Some(dcs("2026-12-01T09:00:00Z"));
+    assert_eq!(hold(&v, &read, &p, Some(r.clone()), at(NOW)).0, Hold::All);
+    let mut tracked = r.clone();
+    let Step::Track { clear_dcs, .. } = step(&v, &read, &p, &mut tracked) else {
+        panic!()
+    };
+    assert_eq!(
+        clear_dcs,
+        [
+            "hippo-ha",
+            "hippo-ha-config",
+            "hippo-ha-sync",
+            "hippo-ha-failover"
+        ]
+    );
+    // Written again by the restored instance's Patroni, or gone: it starts.
+    read.patroni_config = Some(dcs("2026-12-01T10:06:00Z"));
+    let Step::Track { clear_dcs, .. } = step(&v, &read, &p, &mut tracked) else {
+        panic!()
+    };
+    assert!(clear_dcs.is_empty());
+    read.patroni_config = None;
     let (h, s, note) = hold(&v, &read, &p, Some(r.clone()), at(NOW));
     assert_eq!(h, Hold::AllBut(target.clone()));
     assert!(!s.unwrap().finished && note.is_none());
@@ -210,21 +241,29 @@ fn instances_stay_stopped_until_the_restored_one_is_the_ready_primary() {
 }
 
 #[test]
-fn a_failed_restore_that_is_withdrawn_lets_the_cluster_start() {
+fn a_failed_restore_lets_the_cluster_start_on_its_old_data_and_a_failed_clone_does_not() {
     let mut v = restoring();
     let failed = PgBackRestJobStatus {
         failed: Some(1),
         ..started("t1", at(NOW))
     };
     let p = plan(&v);
-    assert_eq!(
-        hold(&v, &ReadState::default(), &p, Some(failed.clone()), at(NOW)).0,
-        Hold::All
-    );
+    // Still requested or withdrawn: the restore Job gave the old data back, so it starts.
+    let (h, s, _) = hold(&v, &ReadState::default(), &p, Some(failed.clone()), at(NOW));
+    assert_eq!(h, Hold::None);
+    assert!(s.unwrap().finished);
     v.backups.as_mut().unwrap().restore_trigger = None;
     let (h, s, _) = hold(&v, &ReadState::default(), &p, Some(failed), at(NOW));
     assert_eq!(h, Hold::None);
     assert!(s.unwrap().finished);
+    // A clone has no data of its own to go back to.
+    let clone = PgBackRestJobStatus {
+        failed: Some(1),
+        ..started(names::CLONE_RESTORE_ID, at(NOW))
+    };
+    let (h, s, _) = hold(&v, &ReadState::default(), &p, Some(clone), at(NOW));
+    assert_eq!(h, Hold::All);
+    assert!(!s.unwrap().finished);
 }
 
 #[test]
@@ -257,16 +296,7 @@ fn the_restore_job_starts_only_when_every_instance_is_gone() {
 
     read.jobs.clear();
     match step(&v, &read, &p, &mut r) {
-        Step::Start { endpoints, job } => {
-            assert_eq!(
-                endpoints,
-                [
-                    "hippo-ha",
-                    "hippo-ha-config",
-                    "hippo-ha-sync",
-                    "hippo-ha-failover"
-                ]
-            );
+        Step::Start { job } => {
             assert_eq!(job_id(&job), Some("t1"));
             assert_eq!(job.labels()[names::labels::INSTANCE], target);
         }
@@ -315,7 +345,9 @@ fn after_the_restore_job_only_older_replica_volumes_are_recreated() {
     ]);
     let mut r = started("t1", at(NOW));
     match step(&v, &read, &p, &mut r) {
-        Step::Track { notes, stale_pvcs } => {
+        Step::Track {
+            notes, stale_pvcs, ..
+        } => {
             assert!(notes.is_empty());
             assert_eq!(stale_pvcs, vec![names::data_pvc(&other)]);
         }
@@ -324,8 +356,31 @@ fn after_the_restore_job_only_older_replica_volumes_are_recreated() {
     assert_eq!(r.succeeded, Some(1));
 }
 
+/// The pod of a restore Job whose script ended with `log`.
+fn failed_job_pod(log: &str) -> Pod {
+    use k8s_openapi::api::core::v1::{ContainerState, ContainerStateTerminated, ContainerStatus};
+    let mut p = pod(
+        "hippo-pgbackrest-restore-abcde",
+        &[("job-name", &names::restore_job("hippo"))],
+        false,
+    );
+    p.status.as_mut().unwrap().container_statuses = Some(vec![ContainerStatus {
+        name: "pgbackrest-restore".into(),
+        state: Some(ContainerState {
+            terminated: Some(ContainerStateTerminated {
+                exit_code: 1,
+                message: Some(log.into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }]);
+    p
+}
+
 #[test]
-fn a_failed_restore_job_is_reported_once() {
+fn a_failed_restore_job_is_reported_once_with_the_reason_its_script_printed() {
     let v = restoring();
     let p = plan(&v);
     let mut read = ReadState::default();
@@ -334,16 +389,35 @@ fn a_failed_restore_job_is_reported_once() {
         names::restore_job("hippo"),
         job(&names::restore_job("hippo"), &restore_labels, "t1", 0, 1),
     );
+    read.pods.push(failed_job_pod(
+        "2026-12-03 06:00:00 FATAL:  recovery ended before configured recovery target was reached\n\
+         reason: Postgres stopped before recovery completed: FATAL:  recovery ended before configured recovery target was reached\n\
+         an unfinished restore was undone: the data from before it is back in /pgdata/pg15\n",
+    ));
     let mut r = started("t1", at(NOW));
-    let Step::Track { notes, .. } = step(&v, &read, &p, &mut r) else {
+    let Step::Track { notes, failure, .. } = step(&v, &read, &p, &mut r) else {
         panic!()
     };
     assert_eq!(notes[0].reason, "RestoreFailed");
+    let m = failure.unwrap();
+    assert_eq!(notes[0].message, m);
+    assert!(m.starts_with("restore t1 failed: Postgres stopped before recovery completed: FATAL:  recovery ended before configured recovery target was reached (`kubectl logs job/hippo-pgbackrest-restore` has the details); the cluster starts again on the data it had before the restore"), "{m}");
     assert_eq!(r.failed, Some(1));
-    let Step::Track { notes, .. } = step(&v, &read, &p, &mut r) else {
+    let Step::Track { notes, failure, .. } = step(&v, &read, &p, &mut r) else {
         panic!()
     };
     assert!(notes.is_empty());
+    assert!(failure.is_none());
+}
+
+#[test]
+fn a_failure_without_a_reason_line_points_at_the_logs() {
+    let mut read = ReadState::default();
+    read.pods.push(failed_job_pod("Killed\n"));
+    assert_eq!(failure_reason(&read, &names::restore_job("hippo")), None);
+    let v = restoring();
+    let m = failure_message(&v, names::CLONE_RESTORE_ID, None);
+    assert!(m.starts_with("the clone from its source failed: see `kubectl logs job/hippo-pgbackrest-restore`; the cluster has no data to start from"), "{m}");
 }
 
 #[test]
