@@ -55,6 +55,10 @@ pub mod annotations {
     pub const PGBACKREST_BACKUP: &str = "postgres-operator.crunchydata.com/pgbackrest-backup";
     /// Changing its value runs the restore in `spec.backups.pgbackrest.restore`.
     pub const PGBACKREST_RESTORE: &str = "postgres-operator.crunchydata.com/pgbackrest-restore";
+    /// `"true"` allows removing `spec.backups` from a cluster that has backups (PGO's name):
+    /// without it, the agent pauses, as PGO does. The repository volumes stay either way.
+    pub const AUTHORIZE_BACKUP_REMOVAL: &str =
+        "postgres-operator.crunchydata.com/authorizeBackupRemoval";
     /// A hash of the Patroni and Postgres configuration, so pods roll when it changes.
     pub const CONFIG_HASH: &str = "postgres-operator.crunchydata.com/config-hash";
 }

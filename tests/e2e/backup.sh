@@ -212,8 +212,29 @@ test_a_restore_that_fails_brings_the_cluster_back_on_its_data() {
     wait_until 120 "ready" is_ready
     test_writer_verify "$dir" --timeout 120 || return 1
     expect_eq "rows from before the restore" "$(rows_digest)" "$before"
+    echo "$before" >"$STATE/digest-final"
     expect_eq "no restore volume left aside" "$(kc exec "$(primary_pod)" -c database -- ls /pgdata)" "pg15"
 }
+
+test_removing_spec_backups_waits_for_authorization_and_keeps_the_repository() {
+    # One deleted block must not end a cluster's backups silently (PGO's authorizeBackupRemoval).
+    kc patch postgrescluster "$CLUSTER" --type=json -p '[{"op": "remove", "path": "/spec/backups"}]' >/dev/null
+    wait_until 60 "Progressing=Paused" progressing_reason_is Paused
+    [[ $(pc '{.status.conditions[?(@.type=="Progressing")].message}') == *authorizeBackupRemoval* ]] || fail "the condition does not name the annotation"
+    has_event BackupRemovalNotAuthorized || fail "no BackupRemovalNotAuthorized event"
+    kc get statefulset "$CLUSTER-repo-host" >/dev/null || fail "the repository host went without authorization"
+    [[ $(sql "SHOW archive_command") == *pgbackrest* ]] || fail "archiving stopped without authorization"
+    is_ready || fail "not ready while paused"
+    kc annotate postgrescluster "$CLUSTER" --overwrite "$L/authorizeBackupRemoval=true" >/dev/null
+    wait_until 240 "repository host removed" repo_host_gone
+    wait_until 300 "archiving off" archive_command_is_not_pgbackrest
+    kc get pvc "$CLUSTER-repo1" >/dev/null || fail "the repository volume was deleted"
+    wait_until 300 "ready" is_ready
+    expect_eq "rows" "$(rows_digest)" "$(cat "$STATE/digest-final")"
+}
+progressing_reason_is() { [[ $(pc '{.status.conditions[?(@.type=="Progressing")].reason}') == "$1" ]]; }
+repo_host_gone() { ! kc get statefulset "$CLUSTER-repo-host" >/dev/null 2>&1; }
+archive_command_is_not_pgbackrest() { [[ $(sql "SHOW archive_command") != *pgbackrest* ]]; }
 
 test_s3_repository_point_in_time_restore() {
     # The same as the volume test, with the repository in a local S3 server (moto, HTTPS).
@@ -316,6 +337,8 @@ main() {
     else
         run_test "S3 repository: the local S3 server starts" false
     fi
+    # Last: it removes hippo's backups.
+    run_test "removing spec.backups waits for authorization and keeps the repository" test_removing_spec_backups_waits_for_authorization_and_keeps_the_repository
     e2e_namespace_done
     summary "e2e backup"
 }

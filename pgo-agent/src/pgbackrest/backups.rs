@@ -11,7 +11,9 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use kube::ResourceExt;
 use pgo_api::names::{self, labels};
 use pgo_api::validate::{BackupSpec, RepoRun, ValidatedCluster};
-use pgo_api::{PgBackRestJobStatus, PgBackRestScheduledStatus, PgBackRestStatus, RepoStatus};
+use pgo_api::{
+    PgBackRestJobStatus, PgBackRestScheduledStatus, PgBackRestStatus, PostgresCluster, RepoStatus,
+};
 
 use super::restore::{job_id, job_status, repo_host_ready, started, time};
 use crate::desired::jobs::{self, BackupKind};
@@ -326,6 +328,30 @@ pub fn schedules(
         }
     }
     (steps, next)
+}
+
+/// PGO's message while a removal of `spec.backups` waits for its authorization.
+pub const REMOVAL_PAUSED: &str = "Reconciliation is paused: please fill in spec.backups or add the postgres-operator.crunchydata.com/authorizeBackupRemoval annotation to authorize backup removal.";
+
+/// Whether `spec.backups` was removed from a cluster that has backups (a repository host, or
+/// repositories in its status) without PGO's `authorizeBackupRemoval: "true"` annotation: one
+/// deleted line must not silently end a cluster's backups and WAL archiving, so nothing is
+/// changed until the user says so, or puts `spec.backups` back.
+pub fn removal_unauthorized(pc: &PostgresCluster, v: &ValidatedCluster, read: &ReadState) -> bool {
+    if v.backups.is_some() {
+        return false;
+    }
+    let has_backups = read.stateful_sets.contains_key(&names::repo_host(&v.name))
+        || pc
+            .status
+            .as_ref()
+            .and_then(|s| s.pgbackrest.as_ref())
+            .is_some_and(|p| !p.repos.is_empty());
+    let authorized = pc
+        .annotations()
+        .get(names::annotations::AUTHORIZE_BACKUP_REMOVAL)
+        .is_some_and(|v| v == "true");
+    has_backups && !authorized
 }
 
 #[cfg(test)]

@@ -210,3 +210,55 @@ fn a_stanza_error_is_pgbackrests_own_words_reported_once() {
     };
     assert!(stanza_failed(&detail, &[shown]).is_none());
 }
+
+#[test]
+fn removing_spec_backups_waits_for_pgos_authorization() {
+    use k8s_openapi::api::apps::v1::StatefulSet;
+    let with = validated(HIPPO_BACKUPS);
+    let mut without = with.clone();
+    without.backups = None;
+    let mut pc: PostgresCluster = serde_yaml::from_str(HIPPO_BACKUPS).unwrap();
+    let mut read = ReadState::default();
+    // No backups ever: nothing to authorize.
+    assert!(!removal_unauthorized(&pc, &without, &read));
+    // A repository host exists: removing spec.backups needs the annotation.
+    read.stateful_sets.insert(
+        names::repo_host("hippo"),
+        StatefulSet {
+            metadata: crate::pgbackrest::restore::tests::meta(&names::repo_host("hippo"), &[], &[]),
+            ..Default::default()
+        },
+    );
+    assert!(!removal_unauthorized(&pc, &with, &read));
+    assert!(removal_unauthorized(&pc, &without, &read));
+    pc.metadata.annotations = Some(
+        [(
+            names::annotations::AUTHORIZE_BACKUP_REMOVAL.to_string(),
+            "false".to_string(),
+        )]
+        .into(),
+    );
+    assert!(removal_unauthorized(&pc, &without, &read));
+    pc.metadata.annotations = Some(
+        [(
+            names::annotations::AUTHORIZE_BACKUP_REMOVAL.to_string(),
+            "true".to_string(),
+        )]
+        .into(),
+    );
+    assert!(!removal_unauthorized(&pc, &without, &read));
+    // Repositories in the status count too (an S3 repository has no repository host).
+    pc.metadata.annotations = None;
+    read.stateful_sets.clear();
+    pc.status = Some(pgo_api::PostgresClusterStatus {
+        pgbackrest: Some(PgBackRestStatus {
+            repos: vec![RepoStatus {
+                name: "repo1".into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        }),
+        ..Default::default()
+    });
+    assert!(removal_unauthorized(&pc, &without, &read));
+}
