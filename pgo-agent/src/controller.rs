@@ -92,8 +92,12 @@ async fn cleanup(pc: &PostgresCluster, ctx: &Context) -> Result<Action, Error> {
     .await
     .map_err(cleanup_err)?;
     let pods: Api<Pod> = Api::namespaced(ctx.client.clone(), &ns);
-    let instance_pods =
-        ListParams::default().labels(&format!("{}={name},{}", labels::CLUSTER, labels::DATA));
+    let instance_pods = ListParams::default().labels(&format!(
+        "{}={name},{}={}",
+        labels::CLUSTER,
+        labels::DATA,
+        labels::DATA_POSTGRES
+    ));
     let deadline = Instant::now() + Duration::from_secs(90);
     while !pods
         .list(&instance_pods)

@@ -44,7 +44,14 @@ pub mod labels {
     pub const ROLE_REPLICA: &str = "replica";
     /// Values of [`DATA`].
     pub const DATA_POSTGRES: &str = "postgres";
+    /// Kept in the old `data` label of WAL claims made before they were labelled as PGO labels
+    /// them (`role: pgwal`, `data: postgres`); read, never written.
     pub const DATA_PGWAL: &str = "pgwal";
+    /// The repository host's `data` label value (PGO's).
+    pub const DATA_PGBACKREST: &str = "pgbackrest";
+    /// PGO's `role` of a data claim and of a WAL claim.
+    pub const ROLE_PGDATA: &str = "pgdata";
+    pub const ROLE_PGWAL: &str = "pgwal";
 }
 
 /// Annotation keys.

@@ -281,7 +281,7 @@ pub async fn run(
     let restoring = restore.as_ref().is_some_and(|r| !r.finished);
 
     // The stanza, on every repository.
-    let mut repos = plan::repo_statuses(v, b, &prev);
+    let mut repos = plan::repo_statuses(v, b, &prev, read);
     let mut stanza_error = None;
     if plan::stanza_wanted(v, read, &repos, restoring) {
         match exec::run_in(
@@ -363,6 +363,7 @@ pub async fn run(
             manual_backup: manual,
             scheduled_backups: scheduled,
             restore,
+            repo_host: plan::repo_host_status(v, read),
             repos,
         }),
         next,

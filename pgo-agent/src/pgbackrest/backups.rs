@@ -12,7 +12,8 @@ use kube::ResourceExt;
 use pgo_api::names::{self, labels};
 use pgo_api::validate::{BackupSpec, RepoRun, ValidatedCluster};
 use pgo_api::{
-    PgBackRestJobStatus, PgBackRestScheduledStatus, PgBackRestStatus, PostgresCluster, RepoStatus,
+    PgBackRestJobStatus, PgBackRestScheduledStatus, PgBackRestStatus, PostgresCluster,
+    RepoHostStatus, RepoStatus,
 };
 
 use super::restore::{job_id, job_status, repo_host_ready, started, time};
@@ -62,19 +63,43 @@ pub fn repo_statuses(
     v: &ValidatedCluster,
     b: &BackupSpec,
     prev: &PgBackRestStatus,
+    read: &ReadState,
 ) -> Vec<RepoStatus> {
     b.repos
         .iter()
         .map(|r| {
             let was = prev.repos.iter().find(|x| x.name == r.name);
+            // PGO's `bound` and `volume`: the claim's phase and the volume it is bound to.
+            let claim = r
+                .is_volume()
+                .then(|| read.pvcs.get(&names::repo_pvc(&v.name, &r.name)))
+                .flatten();
+            let bound = claim
+                .and_then(|c| c.status.as_ref())
+                .and_then(|s| s.phase.as_deref())
+                == Some("Bound");
             RepoStatus {
                 name: r.name.clone(),
+                bound,
                 stanza_created: was.is_some_and(|x| x.stanza_created),
                 replica_create_backup_complete: None,
-                volume: r.is_volume().then(|| names::repo_pvc(&v.name, &r.name)),
+                volume: claim
+                    .and_then(|c| c.spec.as_ref())
+                    .and_then(|s| s.volume_name.clone()),
             }
         })
         .collect()
+}
+
+/// PGO's `status.pgbackrest.repoHost`, when the cluster has a repository host.
+pub fn repo_host_status(v: &ValidatedCluster, read: &ReadState) -> Option<RepoHostStatus> {
+    read.stateful_sets
+        .contains_key(&names::repo_host(&v.name))
+        .then(|| RepoHostStatus {
+            api_version: Some("apps/v1".into()),
+            kind: Some("StatefulSet".into()),
+            ready: repo_host_ready(read, v),
+        })
 }
 
 /// Whether to run `stanza-create` now: a repository lacks the stanza, and the repository host,

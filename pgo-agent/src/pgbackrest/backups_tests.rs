@@ -167,10 +167,30 @@ fn with_sidecar(mut p: Pod, ready: bool) -> Pod {
 fn the_stanza_waits_for_the_repo_host_the_primary_and_its_sidecar() {
     let v = validated(HIPPO_BACKUPS);
     let b = v.backups.as_ref().unwrap();
-    let repos = repo_statuses(&v, b, &PgBackRestStatus::default());
-    assert_eq!(repos[0].volume.as_deref(), Some("hippo-repo1"));
-    assert_eq!(repos[1].volume, None, "S3");
     let mut read = ReadState::default();
+    let repos = repo_statuses(&v, b, &PgBackRestStatus::default(), &read);
+    assert!(!repos[0].bound && repos[0].volume.is_none(), "no claim yet");
+    // PGO's bound and volume: the claim's phase and its PersistentVolume.
+    read.pvcs.insert(
+        "hippo-repo1".into(),
+        k8s_openapi::api::core::v1::PersistentVolumeClaim {
+            spec: Some(k8s_openapi::api::core::v1::PersistentVolumeClaimSpec {
+                volume_name: Some("pvc-1234".into()),
+                ..Default::default()
+            }),
+            status: Some(k8s_openapi::api::core::v1::PersistentVolumeClaimStatus {
+                phase: Some("Bound".into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
+    );
+    let repos = repo_statuses(&v, b, &PgBackRestStatus::default(), &read);
+    assert!(repos[0].bound);
+    assert_eq!(repos[0].volume.as_deref(), Some("pvc-1234"));
+    assert_eq!(repos[1].volume, None, "S3");
+    assert!(!repos[1].bound, "S3");
+    assert_eq!(repo_host_status(&v, &read), None, "no repository host yet");
     read.pods
         .push(pod(&names::repo_host_pod("hippo"), &[], true));
     let primary = pod("p-0", &[(labels::ROLE, labels::ROLE_MASTER)], true);
