@@ -382,6 +382,24 @@ fn backup_conditions(
             )
         });
     }
+    if let Some(first) = p.repos.first() {
+        // PGO's condition and words.
+        conditions.push(if first.replica_create_backup_complete == Some(true) {
+            c(
+                "PGBackRestReplicaCreate",
+                true,
+                "RepoBackupComplete",
+                "pgBackRest replica creation is now possible".into(),
+            )
+        } else {
+            c(
+                "PGBackRestReplicaCreate",
+                false,
+                "RepoBackupNotComplete",
+                "pgBackRest replica creation is not currently possible".into(),
+            )
+        });
+    }
     if let Some(m) = p.manual_backup.as_ref().filter(|m| m.finished) {
         let ok = m.succeeded.unwrap_or(0) > 0;
         conditions.push(c(

@@ -30,6 +30,8 @@ pub mod labels {
     /// Values of [`PGBACKREST_BACKUP`].
     pub const BACKUP_MANUAL: &str = "manual";
     pub const BACKUP_SCHEDULED: &str = "scheduled";
+    /// PGO's first full backup, taken once the stanza exists (and again after a restore).
+    pub const BACKUP_REPLICA_CREATE: &str = "replica-create";
     /// Set on everything the agent creates, so that clean-up and watches find it.
     pub const MANAGED_BY: &str = "app.kubernetes.io/managed-by";
     pub const MANAGED_BY_VALUE: &str = "pgo-agent";
@@ -179,6 +181,10 @@ pub fn patroni_api_secret(cluster: &str) -> String {
 pub const PATRONI_API_USER: &str = "patroni";
 pub fn restore_job(cluster: &str) -> String {
     format!("{cluster}-pgbackrest-restore")
+}
+/// The Job of the `replica-create` backup.
+pub fn replica_create_job(cluster: &str) -> String {
+    format!("{cluster}-backup-replica-create")
 }
 /// The name of a backup schedule, as PGO names its CronJobs: `<cluster>-<repo>-<type>`.
 pub fn backup_schedule(cluster: &str, repo: &str, type_: &str) -> String {

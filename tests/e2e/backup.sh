@@ -63,7 +63,12 @@ test_cluster_with_a_repository_archives_from_the_start() {
     sql "SELECT pg_switch_wal()" >/dev/null
     wait_until 60 "WAL archived" archiver_count_above archived 0
     kc get pvc "$CLUSTER-repo1" >/dev/null || fail "no repository volume"
+    # PGO's first backup: the cluster has a restore point without asking for one.
+    wait_until 240 "the replica-create backup" replica_create_done
+    [[ -n $(kc get jobs -l "$L/cluster=$CLUSTER,$L/pgbackrest-backup=replica-create" -o name) ]] || fail "no replica-create Job"
+    has_backup_type full || fail "no full backup after the replica-create backup"
 }
+replica_create_done() { [[ $(condition PGBackRestReplicaCreate) == True && $(pc '{.status.pgbackrest.repos[0].replicaCreateBackupComplete}') == true ]]; }
 
 test_manual_full_backup_through_kubectl_pgo() {
     sql "CREATE TABLE pitr (id int PRIMARY KEY, v text); INSERT INTO pitr SELECT g, md5(g::text) FROM generate_series(1, 1000) g"
@@ -110,6 +115,9 @@ test_point_in_time_restore_brings_back_exactly_the_rows_before_t() {
     replica=$(kc get pod -l "$L/cluster=$CLUSTER,$L/role=replica" -o jsonpath='{.items[0].metadata.name}')
     wait_until 120 "replica streams" streaming_replicas_are 1
     expect_eq "replica rows" "$(kc exec "$replica" -c database -- psql -X -Atq -d postgres -c "SELECT count(*) || ' ' || md5(string_agg(v, ',' ORDER BY id)) FROM pitr")" "$before"
+    # The backups from before the restore are on the old timeline: PGO's replica-create backup
+    # runs again, so the cluster has a restore point on the new one (a clone needs it).
+    wait_until 240 "a replica-create backup after the restore" replica_create_done
     echo "$before" >"$STATE/digest"
 }
 
@@ -271,6 +279,7 @@ test_s3_repository_point_in_time_restore() {
     expect_eq "S3 restore succeeded" "$(pc '{.status.pgbackrest.restore.succeeded}')" 1
     wait_until 120 "writable" primary_writable
     expect_eq "rows committed before T (S3)" "$(rows_digest)" "$before"
+    wait_until 240 "a replica-create backup to S3 after the restore" replica_create_done
     echo "$CLUSTER" >"$STATE/s3-cluster"
 }
 

@@ -282,3 +282,92 @@ fn removing_spec_backups_waits_for_pgos_authorization() {
     });
     assert!(removal_unauthorized(&pc, &without, &read));
 }
+
+#[test]
+fn the_replica_create_backup_runs_once_after_the_stanza_and_again_after_a_restore() {
+    let v = validated(HIPPO_BACKUPS);
+    let b = v.backups.as_ref().unwrap();
+    let mut read = ReadState::default();
+    let mut repos = repo_statuses(&v, b, &PgBackRestStatus::default(), &read);
+    // No stanza yet: nothing.
+    let rc = replica_create(&v, b, &mut repos, None, &read, true, "agent:1");
+    assert!(rc.create.is_none());
+    for r in &mut repos {
+        r.stanza_created = true;
+    }
+    // Not while another backup or a restore runs.
+    assert!(
+        replica_create(&v, b, &mut repos, None, &read, false, "agent:1")
+            .create
+            .is_none()
+    );
+    let job = replica_create(&v, b, &mut repos, None, &read, true, "agent:1")
+        .create
+        .unwrap();
+    assert_eq!(
+        job.metadata.name.as_deref(),
+        Some("hippo-backup-replica-create")
+    );
+    assert_eq!(job.labels()[labels::PGBACKREST_BACKUP], "replica-create");
+    let c = &job
+        .spec
+        .as_ref()
+        .unwrap()
+        .template
+        .spec
+        .as_ref()
+        .unwrap()
+        .containers[0];
+    let cmd = c.command.as_ref().unwrap();
+    assert!(
+        cmd.contains(&"--repo=1".to_string()) && cmd.contains(&"--type=full".to_string()),
+        "{cmd:?}"
+    );
+
+    // It runs, then succeeds: complete, one Event.
+    let name = names::replica_create_job("hippo");
+    let mut running = crate::pgbackrest::restore::tests::job(
+        &name,
+        &[(labels::PGBACKREST_BACKUP, "replica-create")],
+        &name,
+        0,
+        0,
+    );
+    running.metadata.creation_timestamp = Some(time(at("2026-12-01T09:00:00Z")));
+    read.jobs.insert(name.clone(), running.clone());
+    let rc = replica_create(&v, b, &mut repos, None, &read, true, "agent:1");
+    assert!(rc.create.is_none() && rc.note.is_none());
+    let mut done = running.clone();
+    done.status.as_mut().unwrap().succeeded = Some(1);
+    read.jobs.insert(name.clone(), done);
+    let rc = replica_create(&v, b, &mut repos, None, &read, true, "agent:1");
+    assert_eq!(rc.note.unwrap().reason, "BackupComplete");
+    assert_eq!(repos[0].replica_create_backup_complete, Some(true));
+    let rc = replica_create(&v, b, &mut repos, None, &read, true, "agent:1");
+    assert!(rc.note.is_none() && rc.create.is_none());
+
+    // An in-place restore completed after it: the old Job goes, and a new backup follows.
+    let restored = PgBackRestJobStatus {
+        id: "t1".into(),
+        finished: true,
+        succeeded: Some(1),
+        completion_time: Some(time(at("2026-12-01T10:00:00Z"))),
+        ..Default::default()
+    };
+    let rc = replica_create(&v, b, &mut repos, Some(&restored), &read, true, "agent:1");
+    assert_eq!(rc.delete.as_deref(), Some(name.as_str()));
+    assert_eq!(repos[0].replica_create_backup_complete, Some(false));
+    read.jobs.clear();
+    let rc = replica_create(&v, b, &mut repos, Some(&restored), &read, true, "agent:1");
+    assert!(rc.create.is_some());
+    // A failed restore (the old data came back) needs none.
+    let mut repos2 = repos.clone();
+    repos2[0].replica_create_backup_complete = Some(true);
+    let failed = PgBackRestJobStatus {
+        succeeded: None,
+        failed: Some(1),
+        ..restored
+    };
+    let rc = replica_create(&v, b, &mut repos2, Some(&failed), &read, true, "agent:1");
+    assert!(rc.create.is_none() && rc.delete.is_none());
+}
