@@ -92,8 +92,12 @@ async fn cleanup(pc: &PostgresCluster, ctx: &Context) -> Result<Action, Error> {
     .await
     .map_err(cleanup_err)?;
     let pods: Api<Pod> = Api::namespaced(ctx.client.clone(), &ns);
-    let instance_pods =
-        ListParams::default().labels(&format!("{}={name},{}", labels::CLUSTER, labels::DATA));
+    let instance_pods = ListParams::default().labels(&format!(
+        "{}={name},{}={}",
+        labels::CLUSTER,
+        labels::DATA,
+        labels::DATA_POSTGRES
+    ));
     let deadline = Instant::now() + Duration::from_secs(90);
     while !pods
         .list(&instance_pods)
@@ -201,11 +205,35 @@ async fn reconcile_inner(pc: &PostgresCluster, ctx: &Context) -> Result<Action, 
         Ok(v) => v,
         Err(errors) => return invalid(ctx, pc, &read, errors).await,
     };
-    if v.paused {
+    let paused = if v.paused {
+        Some(Spec::Paused)
+    } else if pgbackrest::backups::removal_unauthorized(pc, &v, &read) {
+        Some(Spec::BackupRemovalPaused(
+            pgbackrest::backups::REMOVAL_PAUSED,
+        ))
+    } else {
+        None
+    };
+    if let Some(spec) = paused {
+        if matches!(spec, Spec::BackupRemovalPaused(_)) {
+            let shown = pc.status.as_ref().is_some_and(|s| {
+                s.conditions.iter().any(|c| {
+                    c.type_ == status::PROGRESSING
+                        && c.message == pgbackrest::backups::REMOVAL_PAUSED
+                })
+            });
+            if !shown {
+                let note = Note::warning(
+                    "BackupRemovalNotAuthorized",
+                    format!("spec.backups was removed: nothing is changed and WAL archiving goes on until it is put back, or the annotation {}=\"true\" authorizes removing the repository host and backup configuration (the repository volumes are kept)", names::annotations::AUTHORIZE_BACKUP_REMOVAL),
+                );
+                publish(ctx, pc, note).await;
+            }
+        }
         let st = status::compute(&base(
             pc,
             &read,
-            Spec::Paused,
+            spec,
             &v.unsupported,
             existing_instances(&read),
         ));

@@ -15,6 +15,9 @@ pub const VALID: &str = "Valid";
 pub const SUPPORTED: &str = "Supported";
 pub const READY: &str = "Ready";
 pub const PROGRESSING: &str = "Progressing";
+/// PGO's message while `spec.paused` is true.
+pub const PAUSED_MESSAGE: &str =
+    "No spec changes will be applied and no other statuses will be updated.";
 /// PGO's condition of a restore (in place or a clone).
 pub const RESTORE: &str = "PGBackRestRestoreProgressing";
 
@@ -25,6 +28,9 @@ pub enum Spec<'a> {
     Invalid(&'a [FieldError]),
     /// `spec.paused`: nothing was applied.
     Paused,
+    /// `spec.backups` was removed without PGO's `authorizeBackupRemoval` annotation: nothing
+    /// was applied (the message is PGO's).
+    BackupRemovalPaused(&'a str),
     /// Valid and applied.
     Applied { postgres_version: i32 },
 }
@@ -185,7 +191,8 @@ pub fn compute(input: &Input) -> PostgresClusterStatus {
         Spec::Invalid(e) => e,
         _ => &[],
     };
-    let applied = matches!(input.spec, Spec::Applied { .. });
+    // Paused or not, Ready tells whether what runs is ready.
+    let running = !matches!(input.spec, Spec::Invalid(_));
 
     conditions.push(if errors.is_empty() {
         c(VALID, true, "SpecValid", "the spec is valid".into())
@@ -220,12 +227,9 @@ pub fn compute(input: &Input) -> PostgresClusterStatus {
     let (want, ready) = (input.instances.want, input.instances.ready);
     let primary = input.primary.as_ref();
     if matches!(input.spec, Spec::Paused) {
-        conditions.push(c(
-            PROGRESSING,
-            false,
-            "Paused",
-            "spec.paused is true: changes are not rolled out".into(),
-        ));
+        conditions.push(c(PROGRESSING, false, "Paused", PAUSED_MESSAGE.into()));
+    } else if let Spec::BackupRemovalPaused(message) = input.spec {
+        conditions.push(c(PROGRESSING, false, "Paused", message.into()));
     } else if let Some(why) = &input.retiring {
         conditions.push(c(PROGRESSING, true, "InstancesRetiring", why.clone()));
     } else if let Some(step) = &input.rolling {
@@ -255,7 +259,7 @@ pub fn compute(input: &Input) -> PostgresClusterStatus {
             "Shutdown",
             "spec.shutdown is true: every instance is stopped".into(),
         )
-    } else if applied && want > 0 && ready >= want && primary.is_some_and(|p| p.ready) {
+    } else if running && want > 0 && ready >= want && primary.is_some_and(|p| p.ready) {
         c(
             READY,
             true,
@@ -375,6 +379,24 @@ fn backup_conditions(
                         missing.join(", ")
                     ),
                 },
+            )
+        });
+    }
+    if let Some(first) = p.repos.first() {
+        // PGO's condition and words.
+        conditions.push(if first.replica_create_backup_complete == Some(true) {
+            c(
+                "PGBackRestReplicaCreate",
+                true,
+                "RepoBackupComplete",
+                "pgBackRest replica creation is now possible".into(),
+            )
+        } else {
+            c(
+                "PGBackRestReplicaCreate",
+                false,
+                "RepoBackupNotComplete",
+                "pgBackRest replica creation is not currently possible".into(),
             )
         });
     }
@@ -569,7 +591,7 @@ mod tests {
     }
 
     #[test]
-    fn a_paused_cluster_says_so_and_is_not_counted_as_applied() {
+    fn a_paused_cluster_says_so_as_pgo_does_and_is_ready_if_what_runs_is() {
         let existing = [sts("instance1", 1, 1)];
         let mut i = input(Spec::Paused, None, "2026-01-01T00:00:00Z");
         i.instances = instances(["instance1".to_string()], &existing);
@@ -579,8 +601,23 @@ mod tests {
         });
         let s = compute(&i);
         assert_eq!(condition(&s, PROGRESSING).reason, "Paused");
-        assert_eq!(condition(&s, READY).status, "False");
+        assert_eq!(condition(&s, PROGRESSING).message, PAUSED_MESSAGE);
+        // What runs is ready: Ready says so (it used to say False, "1 of 1 instances are ready").
+        assert_eq!(condition(&s, READY).status, "True");
         assert_eq!(s.postgres_version, None);
+        let mut j = input(
+            Spec::BackupRemovalPaused("Reconciliation is paused: ..."),
+            None,
+            "2026-01-01T00:00:00Z",
+        );
+        j.instances = i.instances.clone();
+        let s = compute(&j);
+        assert_eq!(condition(&s, PROGRESSING).reason, "Paused");
+        assert_eq!(
+            condition(&s, PROGRESSING).message,
+            "Reconciliation is paused: ..."
+        );
+        assert_eq!(condition(&s, READY).status, "False");
     }
 
     #[test]

@@ -60,11 +60,19 @@ pub fn field_of(v: &ValidatedCluster, claim: &PersistentVolumeClaim) -> String {
         .iter()
         .position(|s| s.name == set)
         .unwrap_or_default();
-    let spec = match l.get(labels::DATA).map(String::as_str) {
-        Some(labels::DATA_PGWAL) => "walVolumeClaimSpec",
-        _ => "dataVolumeClaimSpec",
+    let spec = if is_wal_claim(claim) {
+        "walVolumeClaimSpec"
+    } else {
+        "dataVolumeClaimSpec"
     };
     format!("spec.instances[{i}].{spec}.resources.requests.storage")
+}
+
+/// Whether a claim holds WAL: PGO's `role: pgwal`, or `data: pgwal` on claims made before.
+pub fn is_wal_claim(claim: &PersistentVolumeClaim) -> bool {
+    let l = claim.labels();
+    l.get(labels::ROLE).map(String::as_str) == Some(labels::ROLE_PGWAL)
+        || l.get(labels::DATA).map(String::as_str) == Some(labels::DATA_PGWAL)
 }
 
 fn storage(claim: &PersistentVolumeClaim) -> Option<String> {
@@ -167,7 +175,7 @@ pub fn keep_wal_volumes(v: &mut ValidatedCluster, read: &ReadState) -> Option<St
         }
         let existing = read.pvcs.values().find(|c| {
             let l = c.labels();
-            l.get(labels::DATA).map(String::as_str) == Some(labels::DATA_PGWAL)
+            is_wal_claim(c)
                 && l.get(labels::INSTANCE_SET) == Some(&set.name)
                 && c.metadata.deletion_timestamp.is_none()
         });

@@ -655,9 +655,27 @@ pub struct PgBackRestStatus {
     /// The last restore.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restore: Option<PgBackRestJobStatus>,
+    /// The dedicated repository host (PGO's `repoHost`: `apiVersion`, `kind`, `ready`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repo_host: Option<RepoHostStatus>,
     /// Each repository's state.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub repos: Vec<RepoStatus>,
+}
+
+/// The repository host's state, as PGO reports it.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RepoHostStatus {
+    /// `apps/v1`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
+    /// `StatefulSet`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// Whether its pod is ready.
+    #[serde(default)]
+    pub ready: bool,
 }
 
 /// A backup or restore Job.
@@ -711,13 +729,16 @@ pub struct PgBackRestScheduledStatus {
 pub struct RepoStatus {
     /// The repository's name.
     pub name: String,
+    /// Whether the repository's PersistentVolumeClaim is bound to a volume.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub bound: bool,
     /// Whether the stanza was created.
     #[serde(default)]
     pub stanza_created: bool,
     /// Whether WAL archiving to it works.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replica_create_backup_complete: Option<bool>,
-    /// The repository's volume, if any.
+    /// The PersistentVolume holding the repository, once its claim is bound (PGO's `volume`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume: Option<String>,
 }

@@ -31,6 +31,8 @@ pub mod labels {
     /// Values of [`PGBACKREST_BACKUP`].
     pub const BACKUP_MANUAL: &str = "manual";
     pub const BACKUP_SCHEDULED: &str = "scheduled";
+    /// PGO's first full backup, taken once the stanza exists (and again after a restore).
+    pub const BACKUP_REPLICA_CREATE: &str = "replica-create";
     /// Set on everything the agent creates, so that clean-up and watches find it.
     pub const MANAGED_BY: &str = "app.kubernetes.io/managed-by";
     pub const MANAGED_BY_VALUE: &str = "pgo-agent";
@@ -53,7 +55,14 @@ pub mod labels {
     }
     /// Values of [`DATA`].
     pub const DATA_POSTGRES: &str = "postgres";
+    /// Kept in the old `data` label of WAL claims made before they were labelled as PGO labels
+    /// them (`role: pgwal`, `data: postgres`); read, never written.
     pub const DATA_PGWAL: &str = "pgwal";
+    /// The repository host's `data` label value (PGO's).
+    pub const DATA_PGBACKREST: &str = "pgbackrest";
+    /// PGO's `role` of a data claim and of a WAL claim.
+    pub const ROLE_PGDATA: &str = "pgdata";
+    pub const ROLE_PGWAL: &str = "pgwal";
 }
 
 /// Annotation keys.
@@ -64,6 +73,10 @@ pub mod annotations {
     pub const PGBACKREST_BACKUP: &str = "postgres-operator.crunchydata.com/pgbackrest-backup";
     /// Changing its value runs the restore in `spec.backups.pgbackrest.restore`.
     pub const PGBACKREST_RESTORE: &str = "postgres-operator.crunchydata.com/pgbackrest-restore";
+    /// `"true"` allows removing `spec.backups` from a cluster that has backups (PGO's name):
+    /// without it, the agent pauses, as PGO does. The repository volumes stay either way.
+    pub const AUTHORIZE_BACKUP_REMOVAL: &str =
+        "postgres-operator.crunchydata.com/authorizeBackupRemoval";
     /// A hash of the Patroni and Postgres configuration, so pods roll when it changes.
     pub const CONFIG_HASH: &str = "postgres-operator.crunchydata.com/config-hash";
 }
@@ -177,6 +190,10 @@ pub fn patroni_api_secret(cluster: &str) -> String {
 pub const PATRONI_API_USER: &str = "patroni";
 pub fn restore_job(cluster: &str) -> String {
     format!("{cluster}-pgbackrest-restore")
+}
+/// The Job of the `replica-create` backup.
+pub fn replica_create_job(cluster: &str) -> String {
+    format!("{cluster}-backup-replica-create")
 }
 /// The name of a backup schedule, as PGO names its CronJobs: `<cluster>-<repo>-<type>`.
 pub fn backup_schedule(cluster: &str, repo: &str, type_: &str) -> String {

@@ -7,7 +7,7 @@
 #   partition  the primary's pod cut off from the API server and every other pod (iptables on
 #              the bed's bridge, for that pod's IP only), healed once writes go on elsewhere
 # Prints one table: seconds without an acknowledged write, acknowledged writes lost, split
-# brain (two pods accepting writes at once, sampled every 0.5 s), recovered (Ready again with a
+# brain (two pods acknowledging a write at once, sampled every 0.5 s), recovered (Ready again with a
 # streaming replica). Fails if a write was lost, a split brain was seen, or a cluster did not
 # recover. The seconds are measurements, not pass/fail.
 #   KUBECONFIG=/var/lib/pgo-bed/admin.kubeconfig tests/chaos/chaos.sh [SCENARIO...]
@@ -92,21 +92,30 @@ trap heal_all EXIT
 
 # ---------------------------------------------------------------- split-brain sampler
 
-# sampler_start DIR: every 0.5 s, asks every Postgres pod of $CLUSTER (by IP, from the host)
-# whether it accepts writes; a line in DIR/split for each sample where two did.
+# sampler_start DIR: every 0.5 s, writes a row on every Postgres pod of $CLUSTER (by IP, from
+# the host, 2 s at most each); a line in DIR/split for each sample where two pods acknowledged
+# the write: a split brain. A line in DIR/read-write where two pods merely said they were not
+# in recovery: an old primary that was frozen answers so for a moment after the thaw, until
+# Patroni demotes it; a write there waits for its synchronous standby, which follows the new
+# primary, and is never acknowledged, and clients reach it through no Service.
 sampler_start() {
     local dir=$1 ips conn
     ips=$(kc get pod -l "$L/cluster=$CLUSTER,$L/data=postgres" -o jsonpath='{.items[*].status.podIP}')
     conn="user=$(secret_key user) dbname=$(secret_key dbname) sslmode=require connect_timeout=1"
+    sql "CREATE TABLE IF NOT EXISTS chaos_probe (ip text, at timestamptz)" >/dev/null || return 1
     (
         export PGPASSWORD
         PGPASSWORD=$(secret_key password)
         while [[ ! -f $dir/stop ]]; do
-            local n=0 ip
+            local acked=0 rw=0 ip
             for ip in $ips; do
-                [[ $(timeout 2 psql -X -Atq "host=$ip $conn" -c "select pg_is_in_recovery()" 2>/dev/null) == f ]] && n=$((n + 1))
+                [[ $(timeout 2 psql -X -Atq "host=$ip $conn" -c "select pg_is_in_recovery()" 2>/dev/null) == f ]] || continue
+                rw=$((rw + 1))
+                timeout 2 psql -X -Atq "host=$ip $conn" -c "INSERT INTO chaos_probe VALUES ('$ip', now())" >/dev/null 2>&1 &&
+                    acked=$((acked + 1))
             done
-            ((n > 1)) && date +%s.%N >>"$dir/split"
+            ((acked > 1)) && date +%s.%N >>"$dir/split"
+            ((rw > 1)) && date +%s.%N >>"$dir/read-write"
             sleep 0.5
         done
     ) &
@@ -143,6 +152,7 @@ run_scenario() {
     heal_all
     wait_until 180 "recovered: Ready, one primary, a streaming replica" recovered && rec=yes
     sampler_stop "$dir" || split=yes
+    [[ -s $dir/read-write ]] && log "$scenario: two pods answered read-write in $(wc -l <"$dir/read-write") samples (writes acknowledged by both: $([[ $split == yes ]] && echo yes || echo none))"
     writer_stop "$dir" --timeout 60 >"$dir/report.txt" 2>&1
     gap=$(jq -r '.longest_gap.seconds' "$dir/report.json")
     lost=$(jq -r '.lost | length' "$dir/report.json" 2>/dev/null || echo '?')

@@ -63,7 +63,12 @@ test_cluster_with_a_repository_archives_from_the_start() {
     sql "SELECT pg_switch_wal()" >/dev/null
     wait_until 60 "WAL archived" archiver_count_above archived 0
     kc get pvc "$CLUSTER-repo1" >/dev/null || fail "no repository volume"
+    # PGO's first backup: the cluster has a restore point without asking for one.
+    wait_until 240 "the replica-create backup" replica_create_done
+    [[ -n $(kc get jobs -l "$L/cluster=$CLUSTER,$L/pgbackrest-backup=replica-create" -o name) ]] || fail "no replica-create Job"
+    has_backup_type full || fail "no full backup after the replica-create backup"
 }
+replica_create_done() { [[ $(condition PGBackRestReplicaCreate) == True && $(pc '{.status.pgbackrest.repos[0].replicaCreateBackupComplete}') == true ]]; }
 
 test_manual_full_backup_through_kubectl_pgo() {
     sql "CREATE TABLE pitr (id int PRIMARY KEY, v text); INSERT INTO pitr SELECT g, md5(g::text) FROM generate_series(1, 1000) g"
@@ -110,6 +115,9 @@ test_point_in_time_restore_brings_back_exactly_the_rows_before_t() {
     replica=$(kc get pod -l "$L/cluster=$CLUSTER,$L/role=replica" -o jsonpath='{.items[0].metadata.name}')
     wait_until 120 "replica streams" streaming_replicas_are 1
     expect_eq "replica rows" "$(kc exec "$replica" -c database -- psql -X -Atq -d postgres -c "SELECT count(*) || ' ' || md5(string_agg(v, ',' ORDER BY id)) FROM pitr")" "$before"
+    # The backups from before the restore are on the old timeline: PGO's replica-create backup
+    # runs again, so the cluster has a restore point on the new one (a clone needs it).
+    wait_until 240 "a replica-create backup after the restore" replica_create_done
     echo "$before" >"$STATE/digest"
 }
 
@@ -212,8 +220,29 @@ test_a_restore_that_fails_brings_the_cluster_back_on_its_data() {
     wait_until 120 "ready" is_ready
     test_writer_verify "$dir" --timeout 120 || return 1
     expect_eq "rows from before the restore" "$(rows_digest)" "$before"
+    echo "$before" >"$STATE/digest-final"
     expect_eq "no restore volume left aside" "$(kc exec "$(primary_pod)" -c database -- ls /pgdata)" "pg15"
 }
+
+test_removing_spec_backups_waits_for_authorization_and_keeps_the_repository() {
+    # One deleted block must not end a cluster's backups silently (PGO's authorizeBackupRemoval).
+    kc patch postgrescluster "$CLUSTER" --type=json -p '[{"op": "remove", "path": "/spec/backups"}]' >/dev/null
+    wait_until 60 "Progressing=Paused" progressing_reason_is Paused
+    [[ $(pc '{.status.conditions[?(@.type=="Progressing")].message}') == *authorizeBackupRemoval* ]] || fail "the condition does not name the annotation"
+    has_event BackupRemovalNotAuthorized || fail "no BackupRemovalNotAuthorized event"
+    kc get statefulset "$CLUSTER-repo-host" >/dev/null || fail "the repository host went without authorization"
+    [[ $(sql "SHOW archive_command") == *pgbackrest* ]] || fail "archiving stopped without authorization"
+    is_ready || fail "not ready while paused"
+    kc annotate postgrescluster "$CLUSTER" --overwrite "$L/authorizeBackupRemoval=true" >/dev/null
+    wait_until 240 "repository host removed" repo_host_gone
+    wait_until 300 "archiving off" archive_command_is_not_pgbackrest
+    kc get pvc "$CLUSTER-repo1" >/dev/null || fail "the repository volume was deleted"
+    wait_until 300 "ready" is_ready
+    expect_eq "rows" "$(rows_digest)" "$(cat "$STATE/digest-final")"
+}
+progressing_reason_is() { [[ $(pc '{.status.conditions[?(@.type=="Progressing")].reason}') == "$1" ]]; }
+repo_host_gone() { ! kc get statefulset "$CLUSTER-repo-host" >/dev/null 2>&1; }
+archive_command_is_not_pgbackrest() { [[ $(sql "SHOW archive_command") != *pgbackrest* ]]; }
 
 test_s3_repository_point_in_time_restore() {
     # The same as the volume test, with the repository in a local S3 server (moto, HTTPS).
@@ -250,6 +279,7 @@ test_s3_repository_point_in_time_restore() {
     expect_eq "S3 restore succeeded" "$(pc '{.status.pgbackrest.restore.succeeded}')" 1
     wait_until 120 "writable" primary_writable
     expect_eq "rows committed before T (S3)" "$(rows_digest)" "$before"
+    wait_until 240 "a replica-create backup to S3 after the restore" replica_create_done
     echo "$CLUSTER" >"$STATE/s3-cluster"
 }
 
@@ -316,6 +346,8 @@ main() {
     else
         run_test "S3 repository: the local S3 server starts" false
     fi
+    # Last: it removes hippo's backups.
+    run_test "removing spec.backups waits for authorization and keeps the repository" test_removing_spec_backups_waits_for_authorization_and_keeps_the_repository
     e2e_namespace_done
     summary "e2e backup"
 }

@@ -52,7 +52,16 @@ test_hippo_becomes_a_writable_primary() {
     done
     wait_until 60 "the application user can write" app_psql "create table if not exists e2e (id serial primary key, t text not null)"
     expect_eq "insert" "$(app_psql "insert into e2e (t) values ('first') returning t")" first
+    # PGO users' selectors: data claims, instance and repository host StatefulSets, and
+    # status.pgbackrest as PGO writes it.
+    expect_eq "data claims by PGO's labels" "$(kc get pvc -l "$L/cluster=$CLUSTER,$L/role=pgdata,$L/data=postgres" -o name | wc -l)" 1
+    expect_eq "instance StatefulSets by PGO's labels" "$(kc get sts -l "$L/cluster=$CLUSTER,$L/data=postgres" -o name | wc -l)" 1
+    expect_eq "repository host by PGO's labels" "$(kc get sts -l "$L/cluster=$CLUSTER,$L/data=pgbackrest" -o name)" "statefulset.apps/$CLUSTER-repo-host"
+    wait_until 60 "status.pgbackrest.repoHost ready" repo_host_status_ready
+    expect_eq "status.pgbackrest.repos[0].bound" "$(pc '{.status.pgbackrest.repos[0].bound}')" true
+    expect_eq "status.pgbackrest.repos[0].volume" "$(pc '{.status.pgbackrest.repos[0].volume}')" "$(kc get pvc "$CLUSTER-repo1" -o jsonpath='{.spec.volumeName}')"
 }
+repo_host_status_ready() { [[ $(pc '{.status.pgbackrest.repoHost.kind}/{.status.pgbackrest.repoHost.apiVersion}/{.status.pgbackrest.repoHost.ready}') == StatefulSet/apps/v1/true ]]; }
 
 test_client_connects_with_tls_using_only_the_secret() {
     # A pod that knows nothing but the Secret's uri (and the CA to verify the server by name).

@@ -207,7 +207,7 @@ test_removing_walvolumeclaimspec_keeps_the_wal_volume_and_every_row() {
     wait_until 300 "cluster Ready" is_ready
     wait_until 60 "the user can write" app_psql "create table if not exists rows as select g from generate_series(1, 1000) g"
     local wal pod
-    wal=$(kc get pvc -l "$L/cluster=wal,$L/data=pgwal" -o name)
+    wal=$(kc get pvc -l "$L/cluster=wal,$L/role=pgwal" -o name)
     [[ -n $wal ]] || fail "no WAL volume"
     pod=$(postgres_pods_field '{.items[0].metadata.uid}')
     start_writing
@@ -217,7 +217,7 @@ test_removing_walvolumeclaimspec_keeps_the_wal_volume_and_every_row() {
     wait_until 60 "Progressing: WALVolumeKept" output_is WALVolumeKept progressing_reason
     sleep 5
     stop_writing
-    expect_eq "WAL volume" "$(kc get pvc -l "$L/cluster=wal,$L/data=pgwal" -o name)" "$wal"
+    expect_eq "WAL volume" "$(kc get pvc -l "$L/cluster=wal,$L/role=pgwal" -o name)" "$wal"
     expect_eq "pod kept" "$(postgres_pods_field '{.items[0].metadata.uid}')" "$pod"
     expect_eq "rows" "$(app_psql "select count(*) from rows")" 1000
     kc get events --field-selector involvedObject.name=wal -o jsonpath='{.items[*].reason}' | grep -q WALVolumeKept ||

@@ -189,9 +189,11 @@ pub fn stateful_set(
     config_hash: &str,
 ) -> StatefulSet {
     let ilabels = instance_labels(v, set, instance);
+    // PGO labels the StatefulSet `data: postgres` too.
     let label_refs: Vec<(&str, &str)> = ilabels
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
+        .chain([(labels::DATA, labels::DATA_POSTGRES)])
         .collect();
     // The set's labels first: the agent's win, so that a pod never joins another cluster's
     // Services or Patroni scope (validation refuses such labels too).
@@ -424,12 +426,14 @@ pub fn pvcs(v: &ValidatedCluster, set: &InstanceSet, instance: &str) -> Vec<Pers
     let ilabels = instance_labels(v, set, instance);
     let mut out = Vec::new();
     let mut claim =
-        |name: String, data: &str, spec: &k8s_openapi::api::core::v1::PersistentVolumeClaimSpec| {
+        |name: String, role: &str, spec: &k8s_openapi::api::core::v1::PersistentVolumeClaimSpec| {
+            // PGO's labels: `role` tells data from WAL, `data: postgres` on both.
             let mut l: Vec<(&str, &str)> = ilabels
                 .iter()
                 .map(|(k, v)| (k.as_str(), v.as_str()))
                 .collect();
-            l.push((labels::DATA, data));
+            l.push((labels::ROLE, role));
+            l.push((labels::DATA, labels::DATA_POSTGRES));
             out.push(PersistentVolumeClaim {
                 metadata: meta(v, name, &l),
                 spec: Some(spec.clone()),
@@ -438,11 +442,11 @@ pub fn pvcs(v: &ValidatedCluster, set: &InstanceSet, instance: &str) -> Vec<Pers
         };
     claim(
         names::data_pvc(instance),
-        labels::DATA_POSTGRES,
+        labels::ROLE_PGDATA,
         &set.spec.data_volume_claim_spec,
     );
     if let Some(wal) = &set.spec.wal_volume_claim_spec {
-        claim(names::wal_pvc(instance), labels::DATA_PGWAL, wal);
+        claim(names::wal_pvc(instance), labels::ROLE_PGWAL, wal);
     }
     out
 }

@@ -307,23 +307,30 @@ fn instances_of_a_set_are_spread_over_nodes_unless_disabled() {
 }
 
 #[test]
-fn claims_are_labelled_by_what_they_hold() {
+fn claims_are_labelled_by_what_they_hold_as_pgo_labels_them() {
     let v = validated(HIPPO);
     let claims = pvcs(&v, &v.instance_sets[0], "hippo-instance1-abcd");
-    let by_name: BTreeMap<String, String> = claims
+    let by_name: BTreeMap<String, (String, String)> = claims
         .iter()
         .map(|c| {
+            let l = c.metadata.labels.as_ref().unwrap();
             (
                 c.metadata.name.clone().unwrap(),
-                c.metadata.labels.as_ref().unwrap()[labels::DATA].clone(),
+                (l[labels::ROLE].clone(), l[labels::DATA].clone()),
             )
         })
         .collect();
+    // PGO: role pgdata / pgwal, data postgres on both.
     assert_eq!(
         by_name["hippo-instance1-abcd-pgdata"],
-        labels::DATA_POSTGRES
+        ("pgdata".to_string(), "postgres".to_string())
     );
-    assert_eq!(by_name["hippo-instance1-abcd-pgwal"], labels::DATA_PGWAL);
+    assert_eq!(
+        by_name["hippo-instance1-abcd-pgwal"],
+        ("pgwal".to_string(), "postgres".to_string())
+    );
+    assert!(crate::volumes::is_wal_claim(&claims[1]));
+    assert!(!crate::volumes::is_wal_claim(&claims[0]));
     for c in &claims {
         let l = c.metadata.labels.as_ref().unwrap();
         assert_eq!(l[labels::INSTANCE], "hippo-instance1-abcd");

@@ -95,6 +95,9 @@ pub enum BackupKind<'a> {
     Manual { trigger: &'a str },
     /// A repository's schedule, by its name (`<cluster>-<repo>-<type>`).
     Scheduled { schedule: &'a str },
+    /// PGO's `replica-create` backup: full, to the first repository, once its stanza exists
+    /// and again after an in-place restore.
+    ReplicaCreate,
 }
 
 pub fn backup_job(
@@ -134,6 +137,7 @@ pub fn backup_job(
     // The annotation carries the run's identity, so the status can find this Job again.
     let (kind_label, extra_label, id) = match kind {
         BackupKind::Manual { trigger } => (labels::BACKUP_MANUAL, None, trigger.to_string()),
+        BackupKind::ReplicaCreate => (labels::BACKUP_REPLICA_CREATE, None, name.clone()),
         BackupKind::Scheduled { schedule } => (
             labels::BACKUP_SCHEDULED,
             Some((labels::PGBACKREST_CRONJOB, schedule)),
@@ -215,7 +219,8 @@ cat /tmp/restore.log
 # Recover to the target with archiving and hot standby off, then stop: Patroni starts from a
 # promoted, cleanly stopped data directory.
 rm -f "$PGDATA/postmaster.pid"
-{bin}/postgres -D "$PGDATA" -c listen_addresses='' -c unix_socket_directories=/tmp -c ssl=off -c archive_mode=off -c hot_standby=off -c port={port} >/tmp/recovery.log 2>&1 &
+: >/tmp/recovery.log
+{bin}/postgres -D "$PGDATA" -c listen_addresses='' -c unix_socket_directories=/tmp -c ssl=off -c archive_mode=off -c hot_standby=off -c port={port} >>/tmp/recovery.log 2>&1 &
 pid=$!
 last=$(date +%s)
 size=0

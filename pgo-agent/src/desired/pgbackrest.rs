@@ -324,6 +324,7 @@ pub fn repo_host(v: &ValidatedCluster, b: &BackupSpec) -> StatefulSet {
     let mut pod_labels = super::cluster_labels(v);
     pod_labels.insert(labels::PGBACKREST.into(), String::new());
     pod_labels.insert(labels::PGBACKREST_DEDICATED.into(), String::new());
+    pod_labels.insert(labels::DATA.into(), labels::DATA_PGBACKREST.into());
     let mut volumes = vec![
         config_volume(&v.name, &v.name, REPO_HOST_CONF, &b.configuration),
         Volume {
@@ -346,7 +347,11 @@ pub fn repo_host(v: &ValidatedCluster, b: &BackupSpec) -> StatefulSet {
         metadata: meta(
             v,
             names::repo_host(&v.name),
-            &[(labels::PGBACKREST, ""), (labels::PGBACKREST_DEDICATED, "")],
+            &[
+                (labels::PGBACKREST, ""),
+                (labels::PGBACKREST_DEDICATED, ""),
+                (labels::DATA, labels::DATA_PGBACKREST),
+            ],
         ),
         spec: Some(StatefulSetSpec {
             replicas: Some(1),

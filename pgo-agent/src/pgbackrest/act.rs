@@ -281,7 +281,7 @@ pub async fn run(
     let restoring = restore.as_ref().is_some_and(|r| !r.finished);
 
     // The stanza, on every repository.
-    let mut repos = plan::repo_statuses(v, b, &prev);
+    let mut repos = plan::repo_statuses(v, b, &prev, read);
     let mut stanza_error = None;
     if plan::stanza_wanted(v, read, &repos, restoring) {
         match exec::run_in(
@@ -313,8 +313,46 @@ pub async fn run(
             }
         }
     }
-    let can_start =
+    let mut can_start =
         repos.iter().all(|r| r.stanza_created) && !restoring && !plan::backup_running(read);
+
+    // PGO's replica-create backup comes first: one backup runs at a time.
+    let rc = plan::replica_create(
+        v,
+        b,
+        &mut repos,
+        restore.as_ref(),
+        read,
+        can_start,
+        &ctx.defaults.agent_image,
+    );
+    if let Some(old) = &rc.delete {
+        delete_job(ctx, ns, old).await;
+    }
+    if let Some(n) = rc.note {
+        publish(ctx, pc, n).await;
+    }
+    if let Some(job) = &rc.create {
+        match create_job(ctx, ns, job).await {
+            Ok(()) => {
+                let note = format!(
+                    "replica-create backup to {} started: Job {}",
+                    b.repos[0].name,
+                    job.name_any()
+                );
+                publish(ctx, pc, Note::normal("BackupStarted", note)).await;
+            }
+            Err(e) => {
+                let note = format!("cannot create backup Job {}: {e}", job.name_any());
+                publish(ctx, pc, Note::warning("BackupFailed", note)).await
+            }
+        }
+    }
+    // Manual and scheduled backups wait for it, as in PGO.
+    can_start &= rc.create.is_none()
+        && repos
+            .first()
+            .is_some_and(|r| r.replica_create_backup_complete == Some(true));
 
     // The manual backup.
     let mut manual = prev.manual_backup.clone();
@@ -363,6 +401,7 @@ pub async fn run(
             manual_backup: manual,
             scheduled_backups: scheduled,
             restore,
+            repo_host: plan::repo_host_status(v, read),
             repos,
         }),
         next,

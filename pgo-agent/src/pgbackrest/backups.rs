@@ -11,7 +11,10 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use kube::ResourceExt;
 use pgo_api::names::{self, labels};
 use pgo_api::validate::{BackupSpec, RepoRun, ValidatedCluster};
-use pgo_api::{PgBackRestJobStatus, PgBackRestScheduledStatus, PgBackRestStatus, RepoStatus};
+use pgo_api::{
+    PgBackRestJobStatus, PgBackRestScheduledStatus, PgBackRestStatus, PostgresCluster,
+    RepoHostStatus, RepoStatus,
+};
 
 use super::restore::{job_id, job_status, repo_host_ready, started, time};
 use crate::desired::jobs::{self, BackupKind};
@@ -60,19 +63,43 @@ pub fn repo_statuses(
     v: &ValidatedCluster,
     b: &BackupSpec,
     prev: &PgBackRestStatus,
+    read: &ReadState,
 ) -> Vec<RepoStatus> {
     b.repos
         .iter()
         .map(|r| {
             let was = prev.repos.iter().find(|x| x.name == r.name);
+            // PGO's `bound` and `volume`: the claim's phase and the volume it is bound to.
+            let claim = r
+                .is_volume()
+                .then(|| read.pvcs.get(&names::repo_pvc(&v.name, &r.name)))
+                .flatten();
+            let bound = claim
+                .and_then(|c| c.status.as_ref())
+                .and_then(|s| s.phase.as_deref())
+                == Some("Bound");
             RepoStatus {
                 name: r.name.clone(),
+                bound,
                 stanza_created: was.is_some_and(|x| x.stanza_created),
-                replica_create_backup_complete: None,
-                volume: r.is_volume().then(|| names::repo_pvc(&v.name, &r.name)),
+                replica_create_backup_complete: was.and_then(|x| x.replica_create_backup_complete),
+                volume: claim
+                    .and_then(|c| c.spec.as_ref())
+                    .and_then(|s| s.volume_name.clone()),
             }
         })
         .collect()
+}
+
+/// PGO's `status.pgbackrest.repoHost`, when the cluster has a repository host.
+pub fn repo_host_status(v: &ValidatedCluster, read: &ReadState) -> Option<RepoHostStatus> {
+    read.stateful_sets
+        .contains_key(&names::repo_host(&v.name))
+        .then(|| RepoHostStatus {
+            api_version: Some("apps/v1".into()),
+            kind: Some("StatefulSet".into()),
+            ready: repo_host_ready(read, v),
+        })
 }
 
 /// Whether to run `stanza-create` now: a repository lacks the stanza, and the repository host,
@@ -142,6 +169,95 @@ pub fn stanza_failed(
             format!("pgbackrest stanza-create failed, retrying: {detail}"),
         )
     })
+}
+
+/// What to do about PGO's `replica-create` backup.
+#[derive(Debug, Default)]
+pub struct ReplicaCreate {
+    pub create: Option<Job>,
+    pub delete: Option<String>,
+    pub note: Option<Note>,
+}
+
+/// PGO's `replica-create` backup: a full backup to the first repository once its stanza
+/// exists, so that a new cluster has a restore point from the start (and replicas could be
+/// made from it). It is taken again after an in-place restore, whose new timeline the older
+/// backups do not lead to (a clone or restore from one of them fails). Decided from the Job
+/// and the restore's completion time; `repos[0].replicaCreateBackupComplete` records it.
+pub fn replica_create(
+    v: &ValidatedCluster,
+    b: &BackupSpec,
+    repos: &mut [RepoStatus],
+    restore: Option<&PgBackRestJobStatus>,
+    read: &ReadState,
+    can_start: bool,
+    agent_image: &str,
+) -> ReplicaCreate {
+    let mut out = ReplicaCreate::default();
+    let (Some(first), Some(status)) = (b.repos.first(), repos.first_mut()) else {
+        return out;
+    };
+    let name = names::replica_create_job(&v.name);
+    let job = read.jobs.get(&name);
+    let created = job.and_then(|j| j.creation_timestamp()).map(|t| t.0);
+    let restored = restore
+        .filter(|r| r.finished && r.succeeded.unwrap_or(0) > 0 && r.id != names::CLONE_RESTORE_ID)
+        .and_then(|r| r.completion_time.as_ref())
+        .map(|t| t.0);
+    let after_restore = matches!((restored, created), (Some(r), Some(c)) if c < r)
+        || (restored.is_some()
+            && job.is_none()
+            && status.replica_create_backup_complete == Some(true));
+    if after_restore {
+        // The backup from before the restore is on the old timeline: take another.
+        status.replica_create_backup_complete = Some(false);
+        out.delete = job.map(|_| name.clone());
+        return out;
+    }
+    match job.map(|j| job_status(&name, j)) {
+        Some(s) if s.finished && s.succeeded.unwrap_or(0) > 0 => {
+            if status.replica_create_backup_complete != Some(true) {
+                out.note = Some(Note::normal(
+                    "BackupComplete",
+                    format!(
+                        "replica-create backup to {} complete: the cluster has a restore point",
+                        first.name
+                    ),
+                ));
+            }
+            status.replica_create_backup_complete = Some(true);
+        }
+        Some(s) if s.finished => {
+            status.replica_create_backup_complete = Some(false);
+            out.delete = Some(name.clone());
+            out.note = Some(Note::warning(
+                "BackupFailed",
+                format!("replica-create backup to {} failed, trying again; see `kubectl logs job/{name}`", first.name),
+            ));
+        }
+        Some(_) => {}
+        None => {
+            if status.stanza_created
+                && status.replica_create_backup_complete != Some(true)
+                && can_start
+            {
+                let run = RepoRun {
+                    repo: first.name.clone(),
+                    index: first.index,
+                    options: vec![],
+                };
+                out.create = Some(jobs::backup_job(
+                    v,
+                    name,
+                    BackupKind::ReplicaCreate,
+                    &run,
+                    Some("full"),
+                    agent_image,
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// A manual backup to start: its Job, and the Jobs of earlier manual backups to delete first.
@@ -326,6 +442,30 @@ pub fn schedules(
         }
     }
     (steps, next)
+}
+
+/// PGO's message while a removal of `spec.backups` waits for its authorization.
+pub const REMOVAL_PAUSED: &str = "Reconciliation is paused: please fill in spec.backups or add the postgres-operator.crunchydata.com/authorizeBackupRemoval annotation to authorize backup removal.";
+
+/// Whether `spec.backups` was removed from a cluster that has backups (a repository host, or
+/// repositories in its status) without PGO's `authorizeBackupRemoval: "true"` annotation: one
+/// deleted line must not silently end a cluster's backups and WAL archiving, so nothing is
+/// changed until the user says so, or puts `spec.backups` back.
+pub fn removal_unauthorized(pc: &PostgresCluster, v: &ValidatedCluster, read: &ReadState) -> bool {
+    if v.backups.is_some() {
+        return false;
+    }
+    let has_backups = read.stateful_sets.contains_key(&names::repo_host(&v.name))
+        || pc
+            .status
+            .as_ref()
+            .and_then(|s| s.pgbackrest.as_ref())
+            .is_some_and(|p| !p.repos.is_empty());
+    let authorized = pc
+        .annotations()
+        .get(names::annotations::AUTHORIZE_BACKUP_REMOVAL)
+        .is_some_and(|v| v == "true");
+    has_backups && !authorized
 }
 
 #[cfg(test)]

@@ -167,10 +167,30 @@ fn with_sidecar(mut p: Pod, ready: bool) -> Pod {
 fn the_stanza_waits_for_the_repo_host_the_primary_and_its_sidecar() {
     let v = validated(HIPPO_BACKUPS);
     let b = v.backups.as_ref().unwrap();
-    let repos = repo_statuses(&v, b, &PgBackRestStatus::default());
-    assert_eq!(repos[0].volume.as_deref(), Some("hippo-repo1"));
-    assert_eq!(repos[1].volume, None, "S3");
     let mut read = ReadState::default();
+    let repos = repo_statuses(&v, b, &PgBackRestStatus::default(), &read);
+    assert!(!repos[0].bound && repos[0].volume.is_none(), "no claim yet");
+    // PGO's bound and volume: the claim's phase and its PersistentVolume.
+    read.pvcs.insert(
+        "hippo-repo1".into(),
+        k8s_openapi::api::core::v1::PersistentVolumeClaim {
+            spec: Some(k8s_openapi::api::core::v1::PersistentVolumeClaimSpec {
+                volume_name: Some("pvc-1234".into()),
+                ..Default::default()
+            }),
+            status: Some(k8s_openapi::api::core::v1::PersistentVolumeClaimStatus {
+                phase: Some("Bound".into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
+    );
+    let repos = repo_statuses(&v, b, &PgBackRestStatus::default(), &read);
+    assert!(repos[0].bound);
+    assert_eq!(repos[0].volume.as_deref(), Some("pvc-1234"));
+    assert_eq!(repos[1].volume, None, "S3");
+    assert!(!repos[1].bound, "S3");
+    assert_eq!(repo_host_status(&v, &read), None, "no repository host yet");
     read.pods
         .push(pod(&names::repo_host_pod("hippo"), &[], true));
     let primary = pod("p-0", &[(labels::ROLE, labels::ROLE_MASTER)], true);
@@ -209,4 +229,145 @@ fn a_stanza_error_is_pgbackrests_own_words_reported_once() {
         last_transition_time: time(at("2026-12-01T10:00:00Z")),
     };
     assert!(stanza_failed(&detail, &[shown]).is_none());
+}
+
+#[test]
+fn removing_spec_backups_waits_for_pgos_authorization() {
+    use k8s_openapi::api::apps::v1::StatefulSet;
+    let with = validated(HIPPO_BACKUPS);
+    let mut without = with.clone();
+    without.backups = None;
+    let mut pc: PostgresCluster = serde_yaml::from_str(HIPPO_BACKUPS).unwrap();
+    let mut read = ReadState::default();
+    // No backups ever: nothing to authorize.
+    assert!(!removal_unauthorized(&pc, &without, &read));
+    // A repository host exists: removing spec.backups needs the annotation.
+    read.stateful_sets.insert(
+        names::repo_host("hippo"),
+        StatefulSet {
+            metadata: crate::pgbackrest::restore::tests::meta(&names::repo_host("hippo"), &[], &[]),
+            ..Default::default()
+        },
+    );
+    assert!(!removal_unauthorized(&pc, &with, &read));
+    assert!(removal_unauthorized(&pc, &without, &read));
+    pc.metadata.annotations = Some(
+        [(
+            names::annotations::AUTHORIZE_BACKUP_REMOVAL.to_string(),
+            "false".to_string(),
+        )]
+        .into(),
+    );
+    assert!(removal_unauthorized(&pc, &without, &read));
+    pc.metadata.annotations = Some(
+        [(
+            names::annotations::AUTHORIZE_BACKUP_REMOVAL.to_string(),
+            "true".to_string(),
+        )]
+        .into(),
+    );
+    assert!(!removal_unauthorized(&pc, &without, &read));
+    // Repositories in the status count too (an S3 repository has no repository host).
+    pc.metadata.annotations = None;
+    read.stateful_sets.clear();
+    pc.status = Some(pgo_api::PostgresClusterStatus {
+        pgbackrest: Some(PgBackRestStatus {
+            repos: vec![RepoStatus {
+                name: "repo1".into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        }),
+        ..Default::default()
+    });
+    assert!(removal_unauthorized(&pc, &without, &read));
+}
+
+#[test]
+fn the_replica_create_backup_runs_once_after_the_stanza_and_again_after_a_restore() {
+    let v = validated(HIPPO_BACKUPS);
+    let b = v.backups.as_ref().unwrap();
+    let mut read = ReadState::default();
+    let mut repos = repo_statuses(&v, b, &PgBackRestStatus::default(), &read);
+    // No stanza yet: nothing.
+    let rc = replica_create(&v, b, &mut repos, None, &read, true, "agent:1");
+    assert!(rc.create.is_none());
+    for r in &mut repos {
+        r.stanza_created = true;
+    }
+    // Not while another backup or a restore runs.
+    assert!(
+        replica_create(&v, b, &mut repos, None, &read, false, "agent:1")
+            .create
+            .is_none()
+    );
+    let job = replica_create(&v, b, &mut repos, None, &read, true, "agent:1")
+        .create
+        .unwrap();
+    assert_eq!(
+        job.metadata.name.as_deref(),
+        Some("hippo-backup-replica-create")
+    );
+    assert_eq!(job.labels()[labels::PGBACKREST_BACKUP], "replica-create");
+    let c = &job
+        .spec
+        .as_ref()
+        .unwrap()
+        .template
+        .spec
+        .as_ref()
+        .unwrap()
+        .containers[0];
+    let cmd = c.command.as_ref().unwrap();
+    assert!(
+        cmd.contains(&"--repo=1".to_string()) && cmd.contains(&"--type=full".to_string()),
+        "{cmd:?}"
+    );
+
+    // It runs, then succeeds: complete, one Event.
+    let name = names::replica_create_job("hippo");
+    let mut running = crate::pgbackrest::restore::tests::job(
+        &name,
+        &[(labels::PGBACKREST_BACKUP, "replica-create")],
+        &name,
+        0,
+        0,
+    );
+    running.metadata.creation_timestamp = Some(time(at("2026-12-01T09:00:00Z")));
+    read.jobs.insert(name.clone(), running.clone());
+    let rc = replica_create(&v, b, &mut repos, None, &read, true, "agent:1");
+    assert!(rc.create.is_none() && rc.note.is_none());
+    let mut done = running.clone();
+    done.status.as_mut().unwrap().succeeded = Some(1);
+    read.jobs.insert(name.clone(), done);
+    let rc = replica_create(&v, b, &mut repos, None, &read, true, "agent:1");
+    assert_eq!(rc.note.unwrap().reason, "BackupComplete");
+    assert_eq!(repos[0].replica_create_backup_complete, Some(true));
+    let rc = replica_create(&v, b, &mut repos, None, &read, true, "agent:1");
+    assert!(rc.note.is_none() && rc.create.is_none());
+
+    // An in-place restore completed after it: the old Job goes, and a new backup follows.
+    let restored = PgBackRestJobStatus {
+        id: "t1".into(),
+        finished: true,
+        succeeded: Some(1),
+        completion_time: Some(time(at("2026-12-01T10:00:00Z"))),
+        ..Default::default()
+    };
+    let rc = replica_create(&v, b, &mut repos, Some(&restored), &read, true, "agent:1");
+    assert_eq!(rc.delete.as_deref(), Some(name.as_str()));
+    assert_eq!(repos[0].replica_create_backup_complete, Some(false));
+    read.jobs.clear();
+    let rc = replica_create(&v, b, &mut repos, Some(&restored), &read, true, "agent:1");
+    assert!(rc.create.is_some());
+    // A failed restore (the old data came back) needs none.
+    let mut repos2 = repos.clone();
+    repos2[0].replica_create_backup_complete = Some(true);
+    let failed = PgBackRestJobStatus {
+        succeeded: None,
+        failed: Some(1),
+        ..restored
+    };
+    let rc = replica_create(&v, b, &mut repos2, Some(&failed), &read, true, "agent:1");
+    assert!(rc.create.is_none() && rc.delete.is_none());
 }
