@@ -3,16 +3,19 @@
 # engine: debootstrap + chroot for the Postgres image, a hand-assembled root
 # filesystem for the agent, umoci to make OCI layouts, ctr to import them.
 #
-#   images/build.sh postgres   build localhost/pgo-postgres:15 (cached by package list + recipe)
+#   images/build.sh postgres [N...]  build localhost/pgo-postgres:N (default 15; cached by package list + recipe)
+#                                    15: Debian bookworm, 17: trixie, 18: forky (images/packages/postgres-N.txt)
 #   images/build.sh agent      cargo build --release -p pgo-agent, build localhost/pgo-agent:dev
 #   images/build.sh import     import every built archive into containerd (namespace k8s.io)
-#   images/build.sh all        postgres + agent (+ import when containerd runs)
-#   images/build.sh verify     run Postgres and the tools of the built Postgres image (no Kubernetes)
+#   images/build.sh all        postgres (the majors in PGO_PG_MAJOR, default 15) + agent (+ import when containerd runs)
+#   images/build.sh verify [N...]    run Postgres and the tools of the built Postgres image N (no Kubernetes)
 #   images/build.sh list       show the built archives
 #
 # Environment: PGO_BED_CACHE (default /var/cache/pgo-bed; archives go to $PGO_BED_CACHE/images),
 # PGO_IMAGES_FORCE=1 (ignore caches of the final images; the debootstrap base stays cached),
-# PGO_IMAGES_MIRROR (Debian mirror URL; default: the one apt on this machine uses),
+# PGO_IMAGES_MIRROR (Debian mirror URL; default: the one apt on this machine uses for the suite,
+# else the one it uses for its own release), PGO_PG_MAJOR (the majors `postgres`, `verify` and
+# `all` build when none are named, space-separated; default 15),
 # PGO_AGENT_SKIP_CARGO=1 (image the existing target/release/pgo-agent without running cargo),
 # CONTAINERD_ADDRESS (default /run/containerd/containerd.sock).
 set -euo pipefail
@@ -29,15 +32,32 @@ OUT_DIR=$BED_CACHE/images
 BASE_DIR=$OUT_DIR/base
 WORK_DIR=$OUT_DIR/work
 FORCE=${PGO_IMAGES_FORCE:-0}
-SUITE=bookworm
 ARCH=$(dpkg --print-architecture 2>/dev/null || echo amd64)
+# This machine's own Debian release: its apt sources are the fallback mirror of other suites.
+HOST_SUITE=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
 
-PG_MAJOR=15
+# The Debian suite each PostgreSQL major is built from: the one whose main archive ships it.
+# (No suite here ships 16.) select_postgres sets the globals below for one major.
+declare -A PG_SUITES=([15]=bookworm [17]=trixie [18]=forky)
+# Testing's Release files carry a Valid-Until a week ahead; a mirror that is a snapshot (as the
+# one of the test machines) serves them expired and apt refuses them. For testing only, the
+# chroot's apt skips that date check (signatures are still checked); the image keeps no trace.
+declare -A SUITE_IGNORE_VALID_UNTIL=([forky]=1)
+PG_MAJORS_DEFAULT=${PGO_PG_MAJOR:-15}
 POSTGRES_REPO=localhost/pgo-postgres
-POSTGRES_TAG=$PG_MAJOR
-POSTGRES_PATH=/usr/lib/postgresql/$PG_MAJOR/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-POSTGRES_PACKAGES=$IMAGES_DIR/packages/postgres.txt
 POSTGRES_SETUP=$IMAGES_DIR/postgres/setup.sh
+SUITE='' PG_MAJOR='' POSTGRES_TAG='' POSTGRES_PATH='' POSTGRES_PACKAGES=''
+
+select_postgres() {
+    local major=$1
+    [[ -n ${PG_SUITES[$major]:-} ]] || die "no image recipe for PostgreSQL $major (recipes: $(printf '%s\n' "${!PG_SUITES[@]}" | sort -n | tr '\n' ' '))"
+    SUITE=${PG_SUITES[$major]}
+    PG_MAJOR=$major
+    POSTGRES_TAG=$PG_MAJOR
+    POSTGRES_PATH=/usr/lib/postgresql/$PG_MAJOR/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+    POSTGRES_PACKAGES=$IMAGES_DIR/packages/postgres-$PG_MAJOR.txt
+    [[ -f $POSTGRES_PACKAGES ]] || die "no package list $POSTGRES_PACKAGES"
+}
 AGENT_REPO=localhost/pgo-agent
 AGENT_TAG=dev
 AGENT_UID=65532
@@ -102,12 +122,20 @@ apt_mirror() {
     done
 }
 
+# The mirror of SUITE: the apt source of this machine for SUITE, else the one for its own release
+# (the same archive serves every suite).
 debian_mirror() {
     local m=${PGO_IMAGES_MIRROR:-$(apt_mirror "$SUITE")}
-    [[ -n $m ]] || die "no apt source for $SUITE found in /etc/apt/sources.list*; set PGO_IMAGES_MIRROR"
+    [[ -n $m || -z $HOST_SUITE ]] || m=$(apt_mirror "$HOST_SUITE")
+    [[ -n $m ]] || die "no apt source for $SUITE (or $HOST_SUITE) found in /etc/apt/sources.list*; set PGO_IMAGES_MIRROR"
     echo "${m%/}"
 }
-security_mirror() { apt_mirror "$SUITE-security"; }
+security_mirror() {
+    local m
+    m=$(apt_mirror "$SUITE-security")
+    [[ -n $m || -z $HOST_SUITE ]] || m=$(apt_mirror "$HOST_SUITE-security")
+    echo "$m"
+}
 
 # Writes the chroot's apt sources: the same mirrors this machine uses.
 write_apt_sources() {
@@ -161,7 +189,10 @@ base_key() {
 
 run_debootstrap() {
     local root=$1 rc=0
-    debootstrap --variant=minbase --arch="$ARCH" "$SUITE" "$root" "$(debian_mirror)" \
+    # An older debootstrap has no script for a newer suite (forky); they all use sid's.
+    local script=/usr/share/debootstrap/scripts/$SUITE
+    [[ -e $script ]] || script=/usr/share/debootstrap/scripts/sid
+    debootstrap --variant=minbase --arch="$ARCH" "$SUITE" "$root" "$(debian_mirror)" "$script" \
         >"$WORK_DIR/debootstrap.log" 2>&1 || rc=$?
     if ((rc != 0)); then
         tail -n 30 "$WORK_DIR/debootstrap.log" >&2
@@ -190,6 +221,7 @@ postgres_key() {
     {
         echo "recipe v1 $POSTGRES_REPO:$POSTGRES_TAG $(base_key) $(debian_mirror) $(security_mirror)"
         cat "$POSTGRES_PACKAGES" "$POSTGRES_SETUP"
+        declare -p SUITE_IGNORE_VALID_UNTIL
         declare -f build_postgres postgres_rootfs postgres_config finalize_rootfs write_apt_sources chroot_run
     } | sha
 }
@@ -209,6 +241,9 @@ chroot_run() {
 postgres_rootfs() {
     local root=$1
     write_apt_sources "$root"
+    if [[ -n ${SUITE_IGNORE_VALID_UNTIL[$SUITE]:-} ]]; then
+        echo 'Acquire::Check-Valid-Until "false";' >"$root/etc/apt/apt.conf.d/99pgo-valid-until"
+    fi
     cp -L /etc/resolv.conf "$root/etc/resolv.conf"
     printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d" # start no services
     chmod 0755 "$root/usr/sbin/policy-rc.d"
@@ -229,7 +264,7 @@ postgres_rootfs() {
 # Removes what only the build needed, so the tree is a container root filesystem.
 finalize_rootfs() {
     local root=$1
-    rm -rf "$root/tmp/pgo" "$root/usr/sbin/policy-rc.d"
+    rm -rf "$root/tmp/pgo" "$root/usr/sbin/policy-rc.d" "$root/etc/apt/apt.conf.d/99pgo-valid-until"
     : >"$root/etc/resolv.conf"      # the runtime mounts its own
     echo localhost >"$root/etc/hostname"
     : >"$root/etc/machine-id"
@@ -243,7 +278,7 @@ postgres_config() {
         --config.user 26:26 \
         --config.env "PATH=$POSTGRES_PATH" \
         --config.env LANG=C.UTF-8 \
-        --config.env PGDATA=/pgdata/pg$PG_MAJOR \
+        --config.env "PGDATA=/pgdata/pg$PG_MAJOR" \
         --config.workingdir /var/lib/postgresql \
         --clear=config.entrypoint \
         --config.cmd postgres --config.cmd --version \
@@ -475,16 +510,40 @@ cmd_list() {
 
 main() {
     require_root "run as root (debootstrap, chroot, umoci unpack and ctr need it)"
-    local cmd=${1:-}
+    local cmd=${1:-} major majors
+    shift || true
+    majors=("$@")
+    # shellcheck disable=SC2206 # split on purpose: a list of majors
+    ((${#majors[@]})) || majors=($PG_MAJORS_DEFAULT)
     case $cmd in
-        postgres) take_lock; phase postgres-total build_postgres ;;
+        postgres | verify | all)
+            for major in "${majors[@]}"; do select_postgres "$major"; done
+            ;;
+    esac
+    case $cmd in
+        postgres)
+            take_lock
+            for major in "${majors[@]}"; do
+                select_postgres "$major"
+                phase "postgres-$major-total" build_postgres
+            done
+            ;;
         agent) take_lock; phase agent-total build_agent ;;
         import) take_lock; cmd_import ;;
-        verify) take_lock; cmd_verify ;;
+        verify)
+            take_lock
+            for major in "${majors[@]}"; do
+                select_postgres "$major"
+                cmd_verify
+            done
+            ;;
         list) cmd_list ;;
         all)
             take_lock
-            phase postgres-total build_postgres
+            for major in "${majors[@]}"; do
+                select_postgres "$major"
+                phase "postgres-$major-total" build_postgres
+            done
             phase agent-total build_agent
             if containerd_running; then cmd_import; else log "containerd is not running: images built, not imported"; fi
             ;;

@@ -1,12 +1,12 @@
 #!/bin/sh
 # Runs INSIDE the Postgres image's root filesystem (a debootstrap chroot made by
-# images/build.sh, or debian:bookworm-slim in images/postgres/Dockerfile), so
+# images/build.sh, or debian:<suite>-slim in images/postgres/Dockerfile), so
 # both builds make the same image. Usage:
 #   setup.sh all PACKAGE_LIST    (= pre, install PACKAGE_LIST, check, post)
-# PACKAGE_LIST is images/packages/postgres.txt: one package per line, '#' comments.
+# PACKAGE_LIST is images/packages/postgres-NN.txt: one package per line, '#' comments.
+# The major is the one PostgreSQL installed (check fails unless there is exactly one).
 set -eu
 
-PG_MAJOR=15
 PG_UID=26
 PG_HOME=/var/lib/postgresql
 
@@ -70,6 +70,10 @@ install_packages() {
 
 # Fail the build if the image could not do its job.
 check() {
+    PG_MAJOR=$(ls /usr/lib/postgresql)
+    case $PG_MAJOR in
+        '' | *[!0-9]*) echo "expected one PostgreSQL major in /usr/lib/postgresql, found: $PG_MAJOR" >&2; exit 1 ;;
+    esac
     PATH=/usr/lib/postgresql/$PG_MAJOR/bin:$PATH
     postgres --version
     python3 -c 'import patroni.dcs.kubernetes' # Patroni's k8s DCS: urllib3 only
@@ -77,7 +81,7 @@ check() {
     pgbackrest version
     pgbouncer --version | head -n1
     prometheus-postgres-exporter --version 2>&1 | head -n1
-    if ls /var/lib/postgresql/$PG_MAJOR/main >/dev/null 2>&1 || ls /etc/postgresql/$PG_MAJOR/main >/dev/null 2>&1; then
+    if ls "/var/lib/postgresql/$PG_MAJOR/main" >/dev/null 2>&1 || ls "/etc/postgresql/$PG_MAJOR/main" >/dev/null 2>&1; then
         echo "a default cluster was created" >&2; exit 1
     fi
 }

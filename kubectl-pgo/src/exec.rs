@@ -63,7 +63,7 @@ pub fn pod_running(pod: &Pod) -> bool {
 pub fn pick_pod(pods: &[Pod]) -> Option<&Pod> {
     pods.iter()
         .find(|p| {
-            p.labels().get(labels::ROLE).map(String::as_str) == Some(labels::ROLE_MASTER)
+            labels::is_leader_role(p.labels().get(labels::ROLE).map(String::as_str))
                 && pod_running(p)
         })
         .or_else(|| pods.iter().find(|p| pod_ready(p)))

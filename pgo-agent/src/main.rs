@@ -10,6 +10,7 @@ mod desired;
 mod events;
 mod exec;
 mod http;
+mod images;
 mod leader;
 mod observe;
 mod pgbackrest;
@@ -76,7 +77,9 @@ struct RunArgs {
     /// This replica's identity in the Lease.
     #[arg(long, env = "POD_NAME", default_value = "pgo-agent-local")]
     identity: String,
-    /// Default image of PostgreSQL 15 pods, when spec.image is empty.
+    /// Default image of PostgreSQL 15 pods, when spec.image is empty. Other majors:
+    /// RELATED_IMAGE_POSTGRES_<N> (e.g. RELATED_IMAGE_POSTGRES_17); a version without an image
+    /// is refused unless the cluster sets spec.image.
     #[arg(
         long,
         env = "RELATED_IMAGE_POSTGRES_15",
@@ -149,8 +152,10 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
         args.agent_image.clone()
     };
     tracing::info!(image = %agent_image, "backup Jobs run this agent image");
+    let postgres_images = images::postgres_images(std::env::vars(), &args.postgres_15_image);
+    tracing::info!(images = ?postgres_images, "Postgres images by major version");
     let defaults = pgo_api::validate::Defaults {
-        postgres_images: [(15, args.postgres_15_image)].into(),
+        postgres_images,
         agent_image,
     };
     if !args.leader_elect {

@@ -229,7 +229,7 @@ impl ReadState {
     /// The pod Patroni labelled as primary (`master`), if any.
     pub fn primary_pod(&self) -> Option<&Pod> {
         self.pods.iter().find(|p| {
-            label(&p.metadata, labels::ROLE) == Some(labels::ROLE_MASTER)
+            labels::is_leader_role(label(&p.metadata, labels::ROLE))
                 && p.metadata.deletion_timestamp.is_none()
         })
     }
@@ -314,6 +314,22 @@ mod tests {
             ],
             true,
         )
+    }
+
+    #[test]
+    fn a_pod_patroni_4_labelled_primary_is_the_primary_too() {
+        let read = ReadState {
+            pods: vec![pod(
+                "hippo-instance1-aaaa-0",
+                &[(labels::ROLE, labels::ROLE_PRIMARY)],
+                true,
+            )],
+            ..Default::default()
+        };
+        assert_eq!(
+            read.primary_pod().map(|p| p.name_any()).as_deref(),
+            Some("hippo-instance1-aaaa-0")
+        );
     }
 
     #[test]

@@ -82,7 +82,7 @@ pub fn pending_restart(pod: &Pod) -> bool {
 }
 
 fn is_primary(pod: &Pod) -> bool {
-    pod.labels().get(labels::ROLE).map(String::as_str) == Some(labels::ROLE_MASTER)
+    labels::is_leader_role(pod.labels().get(labels::ROLE).map(String::as_str))
 }
 
 /// Whether a volume of `instance` waits for a remount to grow its file system, and `pod`

@@ -40,11 +40,12 @@ pub struct PostgresClusterSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Metadata>,
 
-    /// The major version of PostgreSQL installed in the PostgreSQL image. Only 15 is built here.
+    /// The major version of PostgreSQL installed in the PostgreSQL image. Images are built here
+    /// for 15, 17 and 18; another version needs spec.image.
     pub postgres_version: i32,
 
     /// The image name to use for PostgreSQL containers. When omitted, the agent's default
-    /// (its RELATED_IMAGE_POSTGRES_15 environment variable) is used.
+    /// for postgresVersion (its RELATED_IMAGE_POSTGRES_<N> environment variable) is used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
 

@@ -7,5 +7,6 @@ pub mod cluster;
 pub mod names;
 pub mod schema;
 pub mod validate;
+pub mod versions;
 
 pub use cluster::*;

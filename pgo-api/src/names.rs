@@ -10,7 +10,8 @@ pub mod labels {
     pub const CLUSTER: &str = "postgres-operator.crunchydata.com/cluster";
     pub const INSTANCE_SET: &str = "postgres-operator.crunchydata.com/instance-set";
     pub const INSTANCE: &str = "postgres-operator.crunchydata.com/instance";
-    /// Written by Patroni on each Postgres pod: `master` or `replica`.
+    /// Written by Patroni on each Postgres pod: `master` or `replica` (Patroni 4 is told to
+    /// keep `master`, see `kubernetes.leader_label_value`).
     pub const ROLE: &str = "postgres-operator.crunchydata.com/role";
     pub const PATRONI: &str = "postgres-operator.crunchydata.com/patroni";
     pub const DATA: &str = "postgres-operator.crunchydata.com/data";
@@ -44,6 +45,14 @@ pub mod labels {
     /// Values of [`ROLE`].
     pub const ROLE_MASTER: &str = "master";
     pub const ROLE_REPLICA: &str = "replica";
+    /// Patroni 4's own value for the leader, when its configuration does not say `master`
+    /// (an image of `spec.image` whose Patroni the agent could not know).
+    pub const ROLE_PRIMARY: &str = "primary";
+
+    /// Whether a value of [`ROLE`] marks the leader's pod.
+    pub fn is_leader_role(value: Option<&str>) -> bool {
+        matches!(value, Some(ROLE_MASTER | ROLE_PRIMARY))
+    }
     /// Values of [`DATA`].
     pub const DATA_POSTGRES: &str = "postgres";
     /// Kept in the old `data` label of WAL claims made before they were labelled as PGO labels

@@ -200,11 +200,25 @@ pub(crate) mod tests {
 
     pub fn validated(yaml: &str) -> ValidatedCluster {
         let pc: pgo_api::PostgresCluster = serde_yaml::from_str(yaml).unwrap();
-        let defaults = Defaults {
-            postgres_images: [(15, "localhost/pgo-postgres:15".to_string())].into(),
+        validate(&pc, &defaults()).unwrap()
+    }
+
+    /// A fixture as if its `postgresVersion` were `version`.
+    pub fn validated_at(yaml: &str, version: i32) -> ValidatedCluster {
+        let mut pc: pgo_api::PostgresCluster = serde_yaml::from_str(yaml).unwrap();
+        pc.spec.postgres_version = version;
+        validate(&pc, &defaults()).unwrap()
+    }
+
+    /// An image for every major the project builds, as the installed agent has.
+    fn defaults() -> Defaults {
+        Defaults {
+            postgres_images: pgo_api::versions::built_versions()
+                .into_iter()
+                .map(|v| (v, format!("localhost/pgo-postgres:{v}")))
+                .collect(),
             ..Default::default()
-        };
-        validate(&pc, &defaults).unwrap()
+        }
     }
 
     pub fn material(v: &ValidatedCluster) -> Material {

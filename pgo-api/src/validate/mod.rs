@@ -39,8 +39,10 @@ pub const MAX_CLUSTER_NAME: usize = 45;
 /// `<name>-repoN-incr-<minute>` must fit in 63.
 pub const MAX_CLUSTER_NAME_WITH_BACKUPS: usize = 42;
 
-/// The major versions whose images this project builds.
-pub const SUPPORTED_POSTGRES_VERSIONS: &[i32] = &[15];
+/// The oldest and newest `postgresVersion` taken with `spec.image` (PGO's CRD takes any integer;
+/// the data directory and binary paths are derived from it).
+pub const MIN_POSTGRES_VERSION: i32 = 10;
+pub const MAX_POSTGRES_VERSION: i32 = 99;
 
 /// Validates the backup fields of a cluster on their own, e.g. those of a clone's source.
 pub fn backups(
@@ -135,38 +137,65 @@ pub fn validate(
     })
 }
 
-/// `spec.postgresVersion` and `spec.image`: the image that runs the cluster.
+/// `spec.postgresVersion` and `spec.image`: the image that runs the cluster. Without
+/// `spec.image`, the version must be one the agent has an image for.
 fn image(pc: &PostgresCluster, defaults: &Defaults, errors: &mut Vec<FieldError>) -> String {
     let spec = &pc.spec;
-    if !SUPPORTED_POSTGRES_VERSIONS.contains(&spec.postgres_version) {
+    let version = spec.postgres_version;
+    if !(MIN_POSTGRES_VERSION..=MAX_POSTGRES_VERSION).contains(&version) {
         errors.push(err(
             "spec.postgresVersion",
             format!(
-                "version {} is not available; set it to one of {:?}",
-                spec.postgres_version, SUPPORTED_POSTGRES_VERSIONS
+                "{version} is not a PostgreSQL major version; this agent runs {}",
+                runs(defaults)
             ),
         ));
+        return String::new();
     }
-    match (
-        &spec.image,
-        defaults.postgres_images.get(&spec.postgres_version),
-    ) {
+    match (&spec.image, defaults.postgres_images.get(&version)) {
         (Some(i), _) if !i.is_empty() => {
             check_image("spec.image", i, errors);
             i.clone()
         }
         (_, Some(d)) => d.clone(),
         _ => {
-            errors.push(err(
-                "spec.image",
-                format!(
-                    "no default image for PostgreSQL {}; set spec.image",
-                    spec.postgres_version
-                ),
-            ));
+            errors.push(err("spec.postgresVersion", no_image(version, defaults)));
             String::new()
         }
     }
+}
+
+/// The versions the agent has images for, as a sentence fragment.
+fn runs(defaults: &Defaults) -> String {
+    match defaults
+        .postgres_images
+        .keys()
+        .map(i32::to_string)
+        .collect::<Vec<_>>()
+    {
+        v if v.is_empty() => {
+            "no version: it has no Postgres image (RELATED_IMAGE_POSTGRES_<N>)".into()
+        }
+        v => format!("PostgreSQL {}", v.join(", ")),
+    }
+}
+
+/// Why `version` has no image, and what to do.
+fn no_image(version: i32, defaults: &Defaults) -> String {
+    let why = if crate::versions::built(version).is_some() {
+        format!("the agent was installed without an image for PostgreSQL {version} (RELATED_IMAGE_POSTGRES_{version} in its Deployment)")
+    } else {
+        let suites = crate::versions::BUILT
+            .iter()
+            .map(|b| format!("{} in {}", b.postgres, b.debian))
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!("no image is built for PostgreSQL {version} here: the images come from Debian, which ships {suites} and no {version}")
+    };
+    format!(
+        "{why}; this agent runs {}; or set spec.image to an image of PostgreSQL {version} with Patroni",
+        runs(defaults)
+    )
 }
 
 /// An image reference: no spaces or control characters, and of a sane length.

@@ -211,3 +211,64 @@ fn cluster_names_and_volume_sizes_kubernetes_would_refuse_later_are_refused_now(
     }
     assert_eq!(instances::quantity_bytes("lots"), None);
 }
+
+fn defaults_15_17() -> Defaults {
+    Defaults {
+        postgres_images: [
+            (15, "localhost/pgo-postgres:15".to_string()),
+            (17, "localhost/pgo-postgres:17".to_string()),
+        ]
+        .into(),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn a_version_with_an_image_of_the_agent_runs_it() {
+    let mut pc = cluster(BASE);
+    pc.spec.postgres_version = 17;
+    let v = validate(&pc, &defaults_15_17()).unwrap();
+    assert_eq!(v.image, "localhost/pgo-postgres:17");
+    assert_eq!(v.postgres_version, 17);
+}
+
+#[test]
+fn version_16_is_refused_saying_no_image_is_built_for_it() {
+    let mut pc = cluster(BASE);
+    pc.spec.postgres_version = 16;
+    let errors = validate(&pc, &defaults_15_17()).unwrap_err();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].field, "spec.postgresVersion");
+    let m = &errors[0].message;
+    assert!(
+        m.contains("no image is built for PostgreSQL 16 here"),
+        "{m}"
+    );
+    assert!(m.contains("this agent runs PostgreSQL 15, 17"), "{m}");
+    assert!(m.contains("spec.image"), "{m}");
+}
+
+#[test]
+fn a_built_version_the_agent_has_no_image_for_names_its_variable() {
+    let mut pc = cluster(BASE);
+    pc.spec.postgres_version = 18;
+    let errors = validate(&pc, &defaults_15_17()).unwrap_err();
+    assert_eq!(errors[0].field, "spec.postgresVersion");
+    assert!(
+        errors[0].message.contains("RELATED_IMAGE_POSTGRES_18"),
+        "{}",
+        errors[0].message
+    );
+}
+
+#[test]
+fn spec_image_still_overrides_for_any_major() {
+    let mut pc = cluster(BASE);
+    pc.spec.postgres_version = 16;
+    pc.spec.image = Some("registry.example.com/postgres:16".into());
+    let v = validate(&pc, &defaults_15_17()).unwrap();
+    assert_eq!(v.image, "registry.example.com/postgres:16");
+    pc.spec.postgres_version = 9;
+    let errors = validate(&pc, &defaults_15_17()).unwrap_err();
+    assert_eq!(errors[0].field, "spec.postgresVersion");
+}

@@ -140,9 +140,10 @@ impl ClusterArgs {
     }
 }
 
-/// A major version the agent has an image for.
+/// A major version this project builds an image for (the agent's Deployment names one image
+/// per such version).
 pub fn check_version(v: &str) -> Result<i32, String> {
-    let supported = pgo_api::validate::SUPPORTED_POSTGRES_VERSIONS;
+    let supported = pgo_api::versions::built_versions();
     match v.trim().parse::<i32>() {
         Ok(n) if supported.contains(&n) => Ok(n),
         _ => Err(format!(
@@ -233,6 +234,16 @@ pub fn validate(args: &ClusterArgs) -> Result<ValidatedCluster, Error> {
 mod tests {
     use super::*;
     use crate::common::error::{CmdError, EXIT_USAGE};
+
+    #[test]
+    fn pg_version_takes_exactly_the_built_majors() {
+        for v in ["15", "17", "18"] {
+            assert_eq!(check_version(v).unwrap().to_string(), v);
+        }
+        let e = check_version("16").unwrap_err();
+        assert!(e.contains("15, 17, 18"), "{e}");
+        assert!(check_version("14").is_err());
+    }
 
     #[test]
     fn every_bad_flag_is_reported_with_its_fix() {

@@ -1,16 +1,16 @@
 //! The agent's own rules, `pgo_api::validate`, run on the manifest before anything is sent, with
 //! each spec field they name mapped back to the flag that set it. No I/O.
 
-use pgo_api::validate::{Defaults, FieldError, SUPPORTED_POSTGRES_VERSIONS};
+use pgo_api::validate::{Defaults, FieldError};
 use pgo_api::PostgresCluster;
 
 /// What the agent validates with, as far as the CLI can know it: an image for every version it
 /// runs (the image itself is the agent's choice, so any name does).
 pub fn defaults() -> Defaults {
     Defaults {
-        postgres_images: SUPPORTED_POSTGRES_VERSIONS
-            .iter()
-            .map(|v| (*v, format!("pgo-postgres:{v}")))
+        postgres_images: pgo_api::versions::built_versions()
+            .into_iter()
+            .map(|v| (v, format!("pgo-postgres:{v}")))
             .collect(),
         ..Default::default()
     }

@@ -3,7 +3,6 @@
 
 use dialoguer::theme::ColorfulTheme;
 use dialoguer::{Confirm, Input, Select};
-use pgo_api::validate::SUPPORTED_POSTGRES_VERSIONS;
 
 use super::args::{validate, ClusterArgs};
 use super::manifest::ValidatedCluster;
@@ -108,11 +107,9 @@ pub fn run(args: &ClusterArgs, namespace: Option<&str>) -> Result<Option<Validat
         args.name.as_deref().unwrap_or(""),
         check_name,
     )?;
-    // Only the versions the agent has images for.
-    let versions: Vec<String> = SUPPORTED_POSTGRES_VERSIONS
-        .iter()
-        .map(i32::to_string)
-        .collect();
+    // Only the versions the project builds images for.
+    let built = pgo_api::versions::built_versions();
+    let versions: Vec<String> = built.iter().map(i32::to_string).collect();
     let chosen = Select::with_theme(&theme)
         .with_prompt("PostgreSQL major version")
         .items(&versions)
@@ -160,7 +157,7 @@ pub fn run(args: &ClusterArgs, namespace: Option<&str>) -> Result<Option<Validat
 
     let answers = Answers {
         name,
-        pg_version: SUPPORTED_POSTGRES_VERSIONS[chosen],
+        pg_version: built[chosen],
         replicas,
         storage_size,
         storage_class,

@@ -173,7 +173,7 @@ fn pod_row(p: &PodInfo, state: &str) -> InstanceRow {
         pod: p.name.clone(),
         instance_set: p.instance_set.clone(),
         role: match p.role_label.as_deref() {
-            Some(labels::ROLE_MASTER) => "primary".into(),
+            Some(labels::ROLE_MASTER | labels::ROLE_PRIMARY) => "primary".into(),
             Some(labels::ROLE_REPLICA) => "replica".into(),
             Some(other) => other.into(),
             None => "-".into(),

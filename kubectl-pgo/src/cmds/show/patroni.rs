@@ -30,8 +30,10 @@ pub struct PatroniMember {
     /// A number, or "unknown" when Patroni cannot tell.
     #[serde(rename = "Lag in MB", default, skip_serializing_if = "Option::is_none")]
     pub lag_mb: Option<Value>,
+    /// Patroni 4.1 names it `Replay Lag` (in MB), next to `Receive Lag`.
     #[serde(
         rename = "Replay Lag in MB",
+        alias = "Replay Lag",
         default,
         skip_serializing_if = "Option::is_none"
     )]
@@ -251,6 +253,25 @@ pub async fn read_patroni(
 mod tests {
     use super::super::fixtures::pod;
     use super::*;
+
+    #[test]
+    fn patroni_4_1_lists_replay_lag_in_its_own_column() {
+        // `patronictl list -f json` of Patroni 4.1.5 (PostgreSQL 18).
+        let json = r#"[{"Cluster":"hippo-ha","Member":"hippo-instance1-aaaa-0","Host":"10.244.0.7","Role":"Leader","State":"running","TL":2,"Receive LSN":"","Receive Lag":"","Replay LSN":"","Replay Lag":""},
+            {"Cluster":"hippo-ha","Member":"hippo-instance1-bbbb-0","Host":"10.244.0.8","Role":"Replica","State":"streaming","TL":2,"Receive LSN":"0/5000060","Receive Lag":0,"Replay LSN":"0/5000060","Replay Lag":4}]"#;
+        let members = parse_patroni(json).unwrap();
+        assert_eq!(members[0].lag(), None);
+        assert_eq!(members[1].lag().as_deref(), Some("4 MB"));
+        assert_eq!(members[1].timeline(), Some(2));
+    }
+
+    #[test]
+    fn patroni_4_status_says_primary_for_the_leader() {
+        let mut leader = pod("hippo-instance1-vn8l-0", true);
+        leader.patroni_status = Some(r#"{"state":"running","role":"primary","version":"4.0.7","xlog_location":50332768,"timeline":1}"#.into());
+        let members = members_from_annotations("hippo", &[leader], None);
+        assert_eq!(members[0].role, "Leader");
+    }
 
     #[test]
     fn pod_annotations_give_patronis_view_when_patronictl_cannot() {
