@@ -39,13 +39,14 @@ run_phase "shellcheck" tests/lib/shellcheck.sh
 run_phase "cargo clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings
 run_phase "unit tests" cargo test --workspace --quiet
 if run_phase "test bed up" tests/bed/bed up; then
-    run_phase "postgres image" images/build.sh postgres
+    run_phase "postgres images (15, 17, 18)" images/build.sh postgres 15 17 18
     run_phase "install agent" tests/install-agent.sh
     run_phase "no test namespaces left" tests/lib/clean-namespaces.sh
     run_phase "smoke" tests/smoke/smoke.sh
     run_phase "kubectl-pgo e2e" env PGO_BED_KUBECONFIG="$KUBECONFIG" cargo test -p kubectl-pgo --test e2e --quiet -- --test-threads=2
     run_phase "cluster e2e" tests/e2e/cluster.sh
     run_phase "safety e2e" tests/e2e/safety.sh
+    run_phase "versions e2e (17)" tests/e2e/versions.sh
     run_phase "chaos" tests/chaos/chaos.sh
     run_phase "backup e2e" bash -c 'cargo build -q -p kubectl-pgo && tests/e2e/backup.sh'
 fi
