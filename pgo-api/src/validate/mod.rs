@@ -212,6 +212,21 @@ pub(crate) fn check_image(field: &str, image: &str, errors: &mut Vec<FieldError>
 
 /// The fields of the spec's top level that no other module reads.
 fn others(spec: &crate::PostgresClusterSpec, errors: &mut Vec<FieldError>) {
+    // A standby that came up as an independent primary would take writes meant for nowhere:
+    // until standby clusters are built, an enabled one (PGO's default) is refused.
+    if let Some(standby) = &spec.standby {
+        match standby.get("enabled") {
+            Some(serde_json::Value::Bool(false)) => {}
+            None | Some(serde_json::Value::Bool(true)) => errors.push(err(
+                "spec.standby.enabled",
+                "standby clusters are not built yet, and a standby must never come up writable; remove spec.standby or set spec.standby.enabled: false",
+            )),
+            Some(other) => errors.push(err(
+                "spec.standby.enabled",
+                format!("{other} is not true or false"),
+            )),
+        }
+    }
     if let Some(p) = &spec.image_pull_policy {
         if !["Always", "Never", "IfNotPresent"].contains(&p.as_str()) {
             errors.push(err(

@@ -92,6 +92,18 @@ fn unbuilt_pgo_fields_are_named_not_ignored() {
 }
 
 #[test]
+fn a_standby_is_refused_unless_disabled() {
+    let mut pc = cluster(BASE);
+    pc.spec.standby = Some(serde_json::json!({"repoName": "repo1"}));
+    let errs = validate(&pc, &defaults()).unwrap_err();
+    assert_eq!(errs[0].field, "spec.standby.enabled");
+    assert!(errs[0].message.contains("never come up writable"));
+    pc.spec.standby = Some(serde_json::json!({"enabled": false, "repoName": "repo1"}));
+    let v = validate(&pc, &defaults()).unwrap();
+    assert_eq!(v.unsupported, vec!["spec.standby"]);
+}
+
+#[test]
 fn managed_parameters_are_rejected_and_others_merge() {
     let mut pc = cluster(BASE);
     pc.spec.patroni = Some(crate::PatroniSpec {
