@@ -1312,6 +1312,8 @@ fn wizard_asks_validates_summarizes_and_creates() {
     t.keys(&["appdb", "Enter"]);
     t.wait_for("Back up with pgBackRest");
     t.keys(&["n"]);
+    t.wait_for("Pool connections with PgBouncer");
+    t.keys(&["n"]);
     let screen = t.wait_for("Create this PostgresCluster?");
     for line in [
         "Name       wizard-pg",
@@ -1321,6 +1323,7 @@ fn wizard_asks_validates_summarizes_and_creates() {
         "Users      app",
         "Databases  appdb",
         "Backups    none",
+        "Pooler     none",
     ] {
         assert!(screen.contains(line), "summary lacks {line:?}:\n{screen}");
     }

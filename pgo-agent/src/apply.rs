@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
-use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::core::v1::PersistentVolumeClaim;
 use kube::api::{DeleteParams, Patch, PatchParams, PropagationPolicy};
 use kube::{Api, Client, Resource, ResourceExt};
@@ -42,6 +42,8 @@ pub enum Error {
 #[derive(Debug, Clone, Default)]
 pub struct Applied {
     pub stateful_sets: Vec<StatefulSet>,
+    /// PgBouncer's, with the status the API server returned.
+    pub deployments: Vec<Deployment>,
     /// Write requests this pass sent (applies and deletes).
     pub writes: u32,
     /// Claims whose change the API server refused: (wanted, reason, message).
@@ -321,10 +323,15 @@ impl<'a> Applier<'a> {
             .partition(|s| Some(s.name_any().as_str()) == primary_instance);
         let mut stateful_sets = self.apply_all(&replicas, &read.stateful_sets).await?;
         stateful_sets.extend(self.apply_all(&primary, &read.stateful_sets).await?);
+        let deployments = self
+            .apply_all(&desired.deployments, &read.deployments)
+            .await?;
         self.apply_all(&desired.pdbs, &read.pdbs).await?;
 
         // Remove what the spec no longer wants: workloads first, then their claims.
         self.prune(&desired.pdbs, &read.pdbs, retire).await?;
+        self.prune(&desired.deployments, &read.deployments, retire)
+            .await?;
         self.prune(&desired.stateful_sets, &read.stateful_sets, retire)
             .await?;
         self.prune(&desired.pvcs, &read.pvcs, retire).await?;
@@ -340,6 +347,7 @@ impl<'a> Applier<'a> {
             .await?;
         Ok(Applied {
             stateful_sets,
+            deployments,
             writes: self.writes,
             refused_claims: refused,
             recreated,

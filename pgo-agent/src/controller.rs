@@ -149,6 +149,7 @@ fn base<'a>(
         volumes: None,
         wal_kept: None,
         backups: Backups::NotRun,
+        proxy: None,
         now: pgbackrest::restore::time(chrono::Utc::now()),
     }
 }
@@ -337,6 +338,10 @@ async fn reconcile_inner(pc: &PostgresCluster, ctx: &Context) -> Result<Action, 
         Roll::Wait(m) => Some(m),
         Roll::Restart { message, .. } | Roll::Switchover { message, .. } => Some(message),
     };
+    input.proxy = Some(status::Proxy {
+        deployment: applied.deployments.first().map(status::pooler_pods),
+        revision: done.pgbouncer_revision.clone(),
+    });
     input.backups = Backups::Ran {
         status: outcome.status,
         stanza_error: outcome.stanza_error,
@@ -393,7 +398,7 @@ pub async fn run(client: Client, defaults: Defaults, health: Arc<Health>, resync
         resync,
     });
     // Watches keep memory small: the clusters without their managedFields, and only the
-    // metadata of owned StatefulSets and Services and of Postgres pods (labels are all we map).
+    // metadata of owned StatefulSets, Deployments and Services and of Postgres pods (labels are all we map).
     let owned = watcher::Config::default().labels(&format!(
         "{}={}",
         labels::MANAGED_BY,
@@ -411,6 +416,12 @@ pub async fn run(client: Client, defaults: Defaults, health: Arc<Health>, resync
     .touched_objects();
     let stateful_sets = watcher(
         Api::<PartialObjectMeta<StatefulSet>>::all(client.clone()),
+        owned.clone(),
+    )
+    .default_backoff()
+    .touched_objects();
+    let deployments = watcher(
+        Api::<PartialObjectMeta<k8s_openapi::api::apps::v1::Deployment>>::all(client.clone()),
         owned.clone(),
     )
     .default_backoff()
@@ -434,6 +445,7 @@ pub async fn run(client: Client, defaults: Defaults, health: Arc<Health>, resync
         // Bounded: a burst of new clusters must not hold every cluster's objects in memory at once.
         .with_config(kube::runtime::controller::Config::default().concurrency(8))
         .owns_stream(stateful_sets)
+        .owns_stream(deployments)
         .owns_stream(services)
         .owns_stream(jobs)
         .watches_stream(pod_changes, |pod: PartialObjectMeta<Pod>| {

@@ -69,6 +69,85 @@ pub struct Material {
     pub passwords: BTreeMap<String, Password>,
     /// The password of Patroni's REST API, for unsafe requests.
     pub patroni_api: String,
+    /// PgBouncer's login and client certificate, when `spec.proxy.pgBouncer` is given.
+    pub pgbouncer: Option<PgBouncerMaterial>,
+}
+
+/// What PgBouncer needs: the password of `_crunchypgbouncer` (in its auth file) with its
+/// verifier (set in Postgres), and the certificate it presents to clients (`None` with
+/// `customTLSSecret`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PgBouncerMaterial {
+    pub login: Password,
+    pub frontend: Option<CertKey>,
+}
+
+/// Keys of the `<cluster>-pgbouncer` Secret, as PGO names them.
+pub const PGBOUNCER_PASSWORD_KEY: &str = "pgbouncer-password";
+pub const PGBOUNCER_VERIFIER_KEY: &str = "pgbouncer-verifier";
+pub const PGBOUNCER_USERS_KEY: &str = "pgbouncer-users.txt";
+pub const PGBOUNCER_FRONTEND_CERT_KEY: &str = "pgbouncer-frontend.crt";
+pub const PGBOUNCER_FRONTEND_KEY_KEY: &str = "pgbouncer-frontend.key";
+pub const PGBOUNCER_FRONTEND_CA_KEY: &str = "pgbouncer-frontend.ca-roots";
+
+/// The names PgBouncer's client certificate covers: its Service's.
+pub fn pgbouncer_dns_names(cluster: &str, namespace: &str) -> Vec<String> {
+    let svc = names::pgbouncer(cluster);
+    vec![
+        format!("{svc}.{namespace}.svc.cluster.local"),
+        svc.clone(),
+        format!("{svc}.{namespace}"),
+        format!("{svc}.{namespace}.svc"),
+    ]
+}
+
+fn pgbouncer_material(
+    v: &ValidatedCluster,
+    existing: Option<&Secret>,
+    ca: &CertKey,
+) -> Result<PgBouncerMaterial, Error> {
+    let login = match existing
+        .and_then(|s| get(s, PGBOUNCER_PASSWORD_KEY))
+        .filter(|p| !p.is_empty())
+    {
+        Some(password) => {
+            let verifier = existing
+                .and_then(|s| get(s, PGBOUNCER_VERIFIER_KEY))
+                .filter(|v| v.starts_with("SCRAM-SHA-256$"))
+                .unwrap_or_else(|| scram_verifier(&password));
+            Password { password, verifier }
+        }
+        None => {
+            let password = generate_password(true);
+            let verifier = scram_verifier(&password);
+            Password { password, verifier }
+        }
+    };
+    let custom = v
+        .pgbouncer
+        .as_ref()
+        .is_some_and(|p| p.spec.custom_tls_secret.is_some());
+    let frontend = if custom {
+        None
+    } else {
+        let kept = existing.and_then(|s| {
+            (get(s, PGBOUNCER_FRONTEND_CA_KEY)? == ca.cert).then_some(())?;
+            Some(CertKey {
+                cert: get(s, PGBOUNCER_FRONTEND_CERT_KEY)?,
+                key: get(s, PGBOUNCER_FRONTEND_KEY_KEY)?,
+            })
+        });
+        Some(match kept {
+            Some(c) => c,
+            None => issue(
+                ca,
+                &names::pgbouncer(&v.name),
+                pgbouncer_dns_names(&v.name, &v.namespace),
+                vec![ExtendedKeyUsagePurpose::ServerAuth],
+            )?,
+        })
+    };
+    Ok(PgBouncerMaterial { login, frontend })
 }
 
 pub const ROOT_CERT_KEY: &str = "root.crt";
@@ -320,6 +399,14 @@ pub fn ensure(v: &ValidatedCluster, existing: &Existing) -> Result<Material, Err
         .and_then(|s| get(s, "password"))
         .filter(|p| !p.is_empty())
         .unwrap_or_else(|| generate_password(true));
+    let pgbouncer = match &v.pgbouncer {
+        Some(_) => Some(pgbouncer_material(
+            v,
+            existing.pgbouncer.as_ref(),
+            &root_ca,
+        )?),
+        None => None,
+    };
     Ok(Material {
         root_ca,
         server,
@@ -327,6 +414,7 @@ pub fn ensure(v: &ValidatedCluster, existing: &Existing) -> Result<Material, Err
         pgbackrest,
         passwords,
         patroni_api,
+        pgbouncer,
     })
 }
 

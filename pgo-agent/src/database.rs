@@ -25,6 +25,9 @@ pub struct Done {
     pub users_revision: Option<String>,
     pub database_init_sql: Option<String>,
     pub switchover: Option<String>,
+    /// PgBouncer's objects in Postgres: `Some(Some(r))` set up at revision `r`, `Some(None)`
+    /// removed, `None` nothing ran.
+    pub pgbouncer_revision: Option<Option<String>>,
 }
 
 /// Scalars compared as text: Patroni may store `30` where we wrote `"30"`.
@@ -108,6 +111,8 @@ pub async fn run(
         }
     }
 
+    out.pgbouncer_revision = pgbouncer(ctx, pc, v, &pod, material).await;
+
     if let (Some((cm, key)), None) = (&v.database_init_sql, &prev.database_init_sql) {
         out.database_init_sql = init_sql(ctx, pc, ns, &pod, cm, key).await;
     }
@@ -142,6 +147,76 @@ pub async fn run(
         }
     }
     out
+}
+
+/// Sets up (or, once `spec.proxy` is gone, removes) PgBouncer's login role and auth function
+/// in every database, when what was done last (`status.proxy.pgBouncer.postgresRevision`)
+/// differs from what is wanted.
+async fn pgbouncer(
+    ctx: &Context,
+    pc: &PostgresCluster,
+    v: &ValidatedCluster,
+    pod: &str,
+    material: &Material,
+) -> Option<Option<String>> {
+    use crate::desired::pgbouncer as pgb;
+    let (client, ns) = (&ctx.client, v.namespace.as_str());
+    let done = pc
+        .status
+        .as_ref()
+        .and_then(|s| s.proxy.as_ref())
+        .and_then(|p| p.pg_bouncer.postgres_revision.clone());
+    match material
+        .pgbouncer
+        .as_ref()
+        .filter(|_| v.pgbouncer.is_some())
+    {
+        Some(m) => {
+            let sql = pgb::enable_sql(&m.login.verifier);
+            let revision = pgb::revision(&sql);
+            if done.as_deref() == Some(revision.as_str()) {
+                return None;
+            }
+            match exec::psql_every_database(client, ns, pod, "set up PgBouncer", &sql).await {
+                Ok(_) => {
+                    tracing::info!(cluster = %v.name, "PgBouncer's user and auth function are in every database");
+                    Some(Some(revision))
+                }
+                Err(e) => {
+                    publish(
+                        ctx,
+                        pc,
+                        Note::warning("PgBouncerSetupFailed", e.to_string()),
+                    )
+                    .await;
+                    None
+                }
+            }
+        }
+        None => {
+            done.as_ref()?;
+            let removed = async {
+                exec::psql_every_database(client, ns, pod, "remove PgBouncer", &pgb::disable_sql())
+                    .await?;
+                exec::psql(client, ns, pod, "drop PgBouncer's user", pgb::DROP_ROLE_SQL).await
+            };
+            match removed.await {
+                Ok(_) => {
+                    tracing::info!(cluster = %v.name, "PgBouncer's user and auth function are removed");
+                    Some(None)
+                }
+                Err(e) => {
+                    publish(
+                        ctx,
+                        pc,
+                        Note::warning("PgBouncerRemovalFailed", e.to_string()),
+                    )
+                    .await;
+                    None
+                }
+            }
+        }
+    }
 }
 
 /// A switchover is lossless only to a replica that streams from the primary right now: the

@@ -160,6 +160,37 @@ pub async fn psql(
     .await
 }
 
+/// Runs SQL with psql as the superuser in every database that takes connections (template1
+/// included, so databases made from it later have the same), stopping at the first error. The
+/// SQL goes on stdin, as with [`psql`]; database names go through `PGDATABASE`, never parsed as
+/// connection strings.
+pub async fn psql_every_database(
+    client: &Client,
+    namespace: &str,
+    pod: &str,
+    what: &'static str,
+    sql: &str,
+) -> Result<String, Error> {
+    exec_in(
+        client,
+        namespace,
+        pod,
+        CONTAINER_DATABASE,
+        what,
+        r#"set -o pipefail
+sql=$(head -c "$1"; printf x); sql=${sql%x}
+psql -X -A -t -0 -d postgres -c "SELECT datname FROM pg_catalog.pg_database WHERE datallowconn ORDER BY 1" |
+while IFS= read -r -d '' db || [[ -n $db ]]; do
+    [[ -n $db ]] || continue
+    printf '%s' "$sql" | PGDATABASE=$db psql -X -q -v ON_ERROR_STOP=1 -f - || { echo "in database $db" >&2; exit 1; }
+done"#,
+        "",
+        Some(sql.as_bytes()),
+        Duration::from_secs(120),
+    )
+    .await
+}
+
 /// Whether `member` (a pod name: Patroni's `application_name`) streams from the primary `pod`.
 pub async fn streams_from(
     client: &Client,

@@ -86,6 +86,10 @@ struct RunArgs {
         default_value = "localhost/pgo-postgres:15"
     )]
     postgres_15_image: String,
+    /// Default image of PgBouncer pods, when spec.proxy.pgBouncer.image is empty. When this is
+    /// empty too, the cluster's PostgreSQL image runs PgBouncer (Debian's, in the same image).
+    #[arg(long, env = "RELATED_IMAGE_PGBOUNCER", default_value = "")]
+    pgbouncer_image: String,
     /// Image of backup Jobs (this agent's image). Read from the agent's own pod when empty.
     #[arg(long, env = "PGO_AGENT_IMAGE", default_value = "")]
     agent_image: String,
@@ -157,6 +161,7 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
     let defaults = pgo_api::validate::Defaults {
         postgres_images,
         agent_image,
+        pgbouncer_image: Some(args.pgbouncer_image.trim().to_string()).filter(|i| !i.is_empty()),
     };
     if !args.leader_elect {
         health.metrics.leader.set(1);

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::batch::v1::Job;
 use k8s_openapi::api::core::v1::{
     ConfigMap, Endpoints, PersistentVolumeClaim, Pod, Secret, Service, ServiceAccount,
@@ -51,6 +51,8 @@ pub struct Existing {
     pub replication: Option<Secret>,
     pub pgbackrest: Option<Secret>,
     pub patroni_api: Option<Secret>,
+    /// `<cluster>-pgbouncer`: PgBouncer's password and client certificate.
+    pub pgbouncer: Option<Secret>,
     /// By user name.
     pub users: BTreeMap<String, Secret>,
 }
@@ -62,6 +64,8 @@ pub type ByName<K> = BTreeMap<String, K>;
 #[derive(Debug, Clone, Default)]
 pub struct ReadState {
     pub stateful_sets: ByName<StatefulSet>,
+    /// PgBouncer's.
+    pub deployments: ByName<Deployment>,
     pub pvcs: ByName<PersistentVolumeClaim>,
     pub services: ByName<Service>,
     pub config_maps: ByName<ConfigMap>,
@@ -187,7 +191,8 @@ pub async fn read(
             }
         }
     }
-    let jobs = list::<Job>(c, ns, n).await?;
+    let (jobs, deployments) =
+        tokio::try_join!(list::<Job>(c, ns, n), list::<Deployment>(c, ns, n))?;
     let pdbs = if pdb_supported {
         list::<PodDisruptionBudget>(c, ns, n).await?
     } else {
@@ -195,6 +200,7 @@ pub async fn read(
     };
     Ok(ReadState {
         stateful_sets: sts,
+        deployments,
         pvcs,
         services,
         config_maps,
@@ -278,6 +284,7 @@ impl ReadState {
                 .get(&names::replication_cert_secret(cluster))
                 .cloned(),
             pgbackrest: self.secrets.get(&names::pgbackrest(cluster)).cloned(),
+            pgbouncer: self.secrets.get(&names::pgbouncer(cluster)).cloned(),
             patroni_api: self
                 .secrets
                 .get(&names::patroni_api_secret(cluster))

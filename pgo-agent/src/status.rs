@@ -9,7 +9,10 @@ use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{Condition, Time};
 use pgo_api::names::{self, labels};
 use pgo_api::validate::FieldError;
-use pgo_api::{PatroniStatus, PgBackRestStatus, PostgresClusterStatus, PostgresInstanceSetStatus};
+use pgo_api::{
+    PatroniStatus, PgBackRestStatus, PgBouncerPodStatus, PostgresClusterStatus,
+    PostgresInstanceSetStatus, PostgresProxyStatus,
+};
 
 pub const VALID: &str = "Valid";
 pub const SUPPORTED: &str = "Supported";
@@ -20,6 +23,26 @@ pub const PAUSED_MESSAGE: &str =
     "No spec changes will be applied and no other statuses will be updated.";
 /// PGO's condition of a restore (in place or a clone).
 pub const RESTORE: &str = "PGBackRestRestoreProgressing";
+/// PGO's condition of the connection pooler: its Deployment's `Available`.
+pub const PROXY_AVAILABLE: &str = "ProxyAvailable";
+
+/// The pooler's Deployment as applied, and what the in-database step did.
+#[derive(Debug, Clone, Default)]
+pub struct Proxy {
+    /// `None` when the spec has no pooler.
+    pub deployment: Option<PoolerPods>,
+    /// `Some(Some(r))`: PgBouncer's objects in Postgres were set up at revision `r`;
+    /// `Some(None)`: they were removed; `None`: nothing ran, the previous revision stays.
+    pub revision: Option<Option<String>>,
+}
+
+/// The pooler Deployment's counts and its `Available` condition (status, reason, message).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PoolerPods {
+    pub replicas: i32,
+    pub ready_replicas: i32,
+    pub available: Option<(bool, String, String)>,
+}
 
 /// What became of the spec in this reconcile.
 #[derive(Debug, Clone, Copy)]
@@ -77,6 +100,28 @@ pub enum Backups {
     },
 }
 
+/// The pooler Deployment's counts and `Available` condition, as PGO reports them.
+pub fn pooler_pods(d: &k8s_openapi::api::apps::v1::Deployment) -> PoolerPods {
+    let st = d.status.clone().unwrap_or_default();
+    let available = st
+        .conditions
+        .iter()
+        .flatten()
+        .find(|c| c.type_ == "Available")
+        .map(|c| {
+            (
+                c.status == "True",
+                c.reason.clone().unwrap_or_else(|| "Unknown".into()),
+                c.message.clone().unwrap_or_default(),
+            )
+        });
+    PoolerPods {
+        replicas: st.replicas.unwrap_or(0),
+        ready_replicas: st.ready_replicas.unwrap_or(0),
+        available,
+    }
+}
+
 /// What the status is computed from.
 pub struct Input<'a> {
     pub previous: Option<&'a PostgresClusterStatus>,
@@ -100,6 +145,8 @@ pub struct Input<'a> {
     /// WAL volumes kept although their field left the spec (see `crate::volumes`).
     pub wal_kept: Option<String>,
     pub backups: Backups,
+    /// `None`: the pooler step did not run (invalid or paused spec): its status stays.
+    pub proxy: Option<Proxy>,
     pub now: Time,
 }
 
@@ -306,6 +353,40 @@ pub fn compute(input: &Input) -> PostgresClusterStatus {
         backup_conditions(p, &errors, &mut conditions, &c);
     }
 
+    let proxy = match &input.proxy {
+        None => {
+            conditions.extend(
+                prev.conditions
+                    .iter()
+                    .filter(|c| c.type_ == PROXY_AVAILABLE)
+                    .cloned(),
+            );
+            prev.proxy.clone()
+        }
+        Some(p) => {
+            if let Some((ok, reason, message)) =
+                p.deployment.as_ref().and_then(|d| d.available.clone())
+            {
+                conditions.push(c(PROXY_AVAILABLE, ok, &reason, message));
+            }
+            let revision = match &p.revision {
+                Some(r) => r.clone(),
+                None => prev
+                    .proxy
+                    .as_ref()
+                    .and_then(|x| x.pg_bouncer.postgres_revision.clone()),
+            };
+            let pods = p.deployment.clone().unwrap_or_default();
+            (p.deployment.is_some() || revision.is_some()).then_some(PostgresProxyStatus {
+                pg_bouncer: PgBouncerPodStatus {
+                    postgres_revision: revision,
+                    ready_replicas: pods.ready_replicas,
+                    replicas: pods.replicas,
+                },
+            })
+        }
+    };
+
     let prev_patroni = prev.patroni.clone().unwrap_or_default();
     let actions = input.actions.clone();
     let postgres_version = match input.spec {
@@ -330,6 +411,7 @@ pub fn compute(input: &Input) -> PostgresClusterStatus {
         users_revision: actions.users_revision.or(prev.users_revision),
         database_init_sql: actions.database_init_sql.or(prev.database_init_sql),
         pgbackrest,
+        proxy,
     }
 }
 
@@ -492,6 +574,7 @@ mod tests {
             volumes: None,
             wal_kept: None,
             backups: Backups::NotRun,
+            proxy: None,
             now: time(now),
         }
     }

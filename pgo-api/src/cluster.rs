@@ -140,10 +140,9 @@ pub struct PostgresClusterSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disable_default_pod_scheduling: Option<bool>,
 
-    /// Connection pooling (PgBouncer). Not built yet: reported in the Supported condition.
+    /// Connection pooling: PgBouncer in front of the primary, as in PGO.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(schema_with = "preserve_unknown_object")]
-    pub proxy: Option<serde_json::Value>,
+    pub proxy: Option<PostgresProxySpec>,
 
     /// Monitoring (postgres_exporter). Not built yet: reported in the Supported condition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -171,6 +170,129 @@ pub struct PostgresClusterSpec {
     /// OpenShift-specific behaviour. Not built yet: reported in the Supported condition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub openshift: Option<bool>,
+}
+
+/// Connection poolers in front of the cluster.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PostgresProxySpec {
+    /// PgBouncer: a Deployment `<cluster>-pgbouncer` behind the Service of the same name.
+    #[serde(rename = "pgBouncer")]
+    pub pg_bouncer: PgBouncerPodSpec,
+}
+
+/// PgBouncer's pods, configuration and Service (PGO's field names).
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PgBouncerPodSpec {
+    /// Labels and annotations of the PgBouncer objects.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Metadata>,
+
+    /// Scheduling constraints of the PgBouncer pods.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub affinity: Option<Affinity>,
+
+    /// PgBouncer's configuration: `global` settings of its `[pgbouncer]` section, `databases`
+    /// and `users` sections, and extra `files` projected into `/etc/pgbouncer`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<PgBouncerConfiguration>,
+
+    /// Extra containers. Not built yet: reported in the Supported condition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "preserve_unknown_list")]
+    pub containers: Option<Vec<serde_json::Value>>,
+
+    /// A Secret (keys `tls.crt`, `tls.key`, `ca.crt`) with the certificate PgBouncer presents
+    /// to clients, instead of the one the agent issues.
+    #[serde(
+        default,
+        rename = "customTLSSecret",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub custom_tls_secret: Option<SecretProjection>,
+
+    /// The image of the PgBouncer containers. Defaults to the agent's RELATED_IMAGE_PGBOUNCER,
+    /// else the cluster's PostgreSQL image (which has PgBouncer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+
+    /// The port PgBouncer listens on. At least 1024. Defaults to 5432.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i32>,
+
+    /// Priority class name of the PgBouncer pods.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority_class_name: Option<String>,
+
+    /// Number of PgBouncer pods. Defaults to 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<i32>,
+
+    /// Minimum number of pods that should be available at a time (PodDisruptionBudget).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_available: Option<IntOrString>,
+
+    /// Compute resources of the `pgbouncer` container.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resources: Option<ResourceRequirements>,
+
+    /// Settings of the Service `<cluster>-pgbouncer`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<ServiceSpec>,
+
+    /// Settings of the sidecar that reloads PgBouncer's configuration (`pgbouncerConfig`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sidecars: Option<PgBouncerSidecars>,
+
+    /// Tolerations of the PgBouncer pods.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tolerations: Option<Vec<Toleration>>,
+
+    /// Topology spread constraints of the PgBouncer pods.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topology_spread_constraints: Option<Vec<TopologySpreadConstraint>>,
+
+    /// Additional volumes. Not built yet: reported in the Supported condition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "preserve_unknown_object")]
+    pub volumes: Option<serde_json::Value>,
+}
+
+/// PgBouncer's configuration files.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PgBouncerConfiguration {
+    /// Files projected into `/etc/pgbouncer`; `pgbouncer.ini` there is included before the
+    /// generated settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub files: Option<Vec<k8s_openapi::api::core::v1::VolumeProjection>>,
+    /// Settings of the `[pgbouncer]` section; they override the generated ones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub global: Option<BTreeMap<String, String>>,
+    /// The `[databases]` section, replacing the generated `* = host=<cluster>-primary`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub databases: Option<BTreeMap<String, String>>,
+    /// The `[users]` section.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users: Option<BTreeMap<String, String>>,
+}
+
+/// Sidecars of the PgBouncer pods.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PgBouncerSidecars {
+    /// The `pgbouncer-config` container, which reloads PgBouncer when its files change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pgbouncer_config: Option<Sidecar>,
+}
+
+/// A sidecar's settings.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
+pub struct Sidecar {
+    /// Compute resources of the container.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resources: Option<ResourceRequirements>,
 }
 
 /// Labels and annotations.
@@ -601,6 +723,38 @@ pub struct PostgresClusterStatus {
     /// pgBackRest status: manual and scheduled backups, restores and repositories.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pgbackrest: Option<PgBackRestStatus>,
+
+    /// The connection pooler's status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<PostgresProxyStatus>,
+}
+
+/// The connection pooler's status.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PostgresProxyStatus {
+    /// PgBouncer's pods and what was set up inside PostgreSQL for it.
+    #[serde(rename = "pgBouncer")]
+    pub pg_bouncer: PgBouncerPodStatus,
+}
+
+/// PgBouncer's status, as PGO reports it.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PgBouncerPodStatus {
+    /// A hash of the SQL that set up PgBouncer's user and auth function in every database.
+    #[serde(
+        default,
+        rename = "postgresRevision",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub postgres_revision: Option<String>,
+    /// Pods of the Deployment that are ready.
+    #[serde(default)]
+    pub ready_replicas: i32,
+    /// Pods of the Deployment.
+    #[serde(default)]
+    pub replicas: i32,
 }
 
 /// The status of one instance set.

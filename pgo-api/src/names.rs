@@ -61,6 +61,8 @@ pub mod labels {
     /// The repository host's `data` label value (PGO's).
     pub const DATA_PGBACKREST: &str = "pgbackrest";
     /// PGO's `role` of a data claim and of a WAL claim.
+    /// The role label of PgBouncer's objects, as in PGO.
+    pub const ROLE_PGBOUNCER: &str = "pgbouncer";
     pub const ROLE_PGDATA: &str = "pgdata";
     pub const ROLE_PGWAL: &str = "pgwal";
 }
@@ -110,6 +112,18 @@ pub const PGBACKREST_STANZA: &str = "db";
 
 /// The Postgres superuser and the replication user (authenticated by certificate).
 pub const SUPERUSER: &str = "postgres";
+/// The user PgBouncer logs in as to look up other users' verifiers (PGO's name).
+pub const PGBOUNCER_USER: &str = "_crunchypgbouncer";
+/// The schema of PgBouncer's auth function in every database (PGO's name).
+pub const PGBOUNCER_SCHEMA: &str = "pgbouncer";
+pub const CONTAINER_PGBOUNCER: &str = "pgbouncer";
+pub const CONTAINER_PGBOUNCER_CONFIG: &str = "pgbouncer-config";
+pub const PORT_PGBOUNCER: &str = "pgbouncer";
+pub const DEFAULT_PGBOUNCER_PORT: i32 = 5432;
+/// PgBouncer's Deployment, Service, ConfigMap, Secret and PodDisruptionBudget.
+pub fn pgbouncer(cluster: &str) -> String {
+    format!("{cluster}-pgbouncer")
+}
 pub const REPLICATION_USER: &str = "_crunchyrepl";
 
 /// The user id the Postgres image runs as (as in PGO's images).

@@ -180,6 +180,76 @@ test_switchover_through_spec_and_annotation() {
     wait_until 60 "writable after switchover" app_psql "insert into e2e (t) values ('switched')"
 }
 
+# pooler_psql SQL: SQL as the cluster's user through PgBouncer, with the Secret's pgbouncer-uri,
+# over TLS verified against the pooler's CA (by its Service name, at its ClusterIP).
+pooler_psql() {
+    local ip
+    ip=$(kc get svc "$CLUSTER-pgbouncer" -o jsonpath='{.spec.clusterIP}') || return 1
+    PGHOSTADDR=$ip PGCONNECT_TIMEOUT=2 PGSSLMODE=verify-full PGSSLROOTCERT="$POOLER_CA" \
+        psql -X -Atq -d "$(secret_key pgbouncer-uri)" -c "$1"
+}
+pooler_ready() { [[ $(condition ProxyAvailable) == True && $(pc '{.status.proxy.pgBouncer.readyReplicas}') == 1 && -n $(pc '{.status.proxy.pgBouncer.postgresRevision}') ]]; }
+pooler_gone() { [[ -z $(kc get deploy,svc,cm,secret,pdb -l "$L/cluster=$CLUSTER,$L/role=pgbouncer" -o name 2>/dev/null) ]]; }
+pooler_role_count() { sql "SELECT count(*) FROM pg_roles WHERE rolname = '_crunchypgbouncer'"; }
+
+test_pgbouncer_pools_with_tls_and_follows_a_switchover() {
+    kc patch postgrescluster "$CLUSTER" --type=merge -p '{"spec":{"proxy":{"pgBouncer":{"replicas":1}}}}'
+    wait_until 180 "ProxyAvailable and PgBouncer set up in Postgres" pooler_ready
+    for key in pgbouncer-host pgbouncer-port pgbouncer-uri pgbouncer-jdbc-uri; do
+        [[ -n $(secret_key "$key") ]] || fail "the user Secret lacks $key"
+    done
+    expect_eq "pgbouncer-host" "$(secret_key pgbouncer-host)" "$CLUSTER-pgbouncer.$NS.svc"
+    POOLER_CA=$(mktemp "${E2E_RESULTS:-/tmp}/pooler-ca.XXXX")
+    kc get secret "$CLUSTER-pgbouncer" -o jsonpath='{.data.pgbouncer-frontend\.ca-roots}' | base64 -d >"$POOLER_CA"
+    # The user's own password, TLS on both sides: the client's verified, the server's in pg_stat_ssl.
+    wait_until 60 "a query through the pooler" pooler_psql "select 1"
+    expect_eq "through the pooler" "$(pooler_psql "select current_user || ' ' || (select ssl from pg_stat_ssl where pid = pg_backend_pid())")" "$CLUSTER true"
+    local ip out
+    ip=$(kc get svc "$CLUSTER-pgbouncer" -o jsonpath='{.spec.clusterIP}')
+    out=$(PGHOSTADDR=$ip PGCONNECT_TIMEOUT=2 PGSSLMODE=disable psql -X -Atq -d "$(secret_key pgbouncer-uri)" -c "select 1" 2>&1) && fail "a plaintext client was let in: $out"
+    [[ $out == *"SSL required"* ]] || fail "plaintext not refused as expected: $out"
+    # A switchover under writes through the pooler: it reaches the new primary, nothing is lost.
+    local dir target old t0 gap
+    dir=$(mktemp -d "${E2E_RESULTS:-/tmp}/pooler-writer.XXXX")
+    writer_pooler_start() {
+        python3 "$PGO_REPO/tests/lib/writer.py" start --uri "$(secret_key pgbouncer-uri)" --hostaddr "$ip" \
+            --table pooled --sslmode verify-full --sslrootcert "$POOLER_CA" --out "$dir"
+    }
+    writer_pooler_start || fail "no write through the pooler"
+    # shellcheck disable=SC2064 # the directory is known now
+    trap "writer_stop '$dir' --timeout 5 --quiet >/dev/null 2>&1" EXIT
+    sleep 2
+    old=$(primary_pod)
+    target=$(kc get pod -l "$L/cluster=$CLUSTER,$L/role=replica" -o jsonpath='{.items[0].metadata.labels.postgres-operator\.crunchydata\.com/instance}')
+    kc patch postgrescluster "$CLUSTER" --type=merge -p "{\"spec\":{\"patroni\":{\"switchover\":{\"enabled\":true,\"targetInstance\":\"$target\"}}}}"
+    t0=$(date +%s.%N)
+    kc annotate postgrescluster "$CLUSTER" --overwrite "$L/trigger-switchover=e2e-pooler-$(date +%s)"
+    wait_until 90 "primary is $target-0" output_is "$target-0" primary_pod
+    wait_until 60 "10 writes through the pooler after the switchover" writer_acked_since "$dir" "$t0" 10
+    test_writer_verify "$dir"
+    gap=$(jq .longest_gap.seconds "$dir/report.json")
+    log "through PgBouncer: longest gap between acknowledged writes over a switchover ${gap}s, $(jq .acknowledged "$dir/report.json") acknowledged, none lost ($old -> $target-0)"
+    echo "$gap" >"${E2E_RESULTS:-/tmp}/pooler-switchover-gap-seconds"
+    # A configuration change is reloaded in place: the same pod, no restart.
+    local pod
+    pod=$(kc get pod -l "$L/cluster=$CLUSTER,$L/role=pgbouncer" -o jsonpath='{.items[0].metadata.name}')
+    kc patch postgrescluster "$CLUSTER" --type=merge -p '{"spec":{"proxy":{"pgBouncer":{"config":{"global":{"default_pool_size":"7"}}}}}}'
+    wait_until 180 "PgBouncer reloaded the change" output_contains "PgBouncer reloaded it" kc logs "$pod" -c pgbouncer-config
+    expect_eq "restarts of the pooler" "$(kc get pod "$pod" -o jsonpath='{.status.containerStatuses[?(@.name=="pgbouncer")].restartCount}')" 0
+    pooler_psql "select 1" >/dev/null || fail "no query through the pooler after the reload"
+}
+
+test_removing_the_proxy_removes_the_pooler_and_its_user() {
+    kc patch postgrescluster "$CLUSTER" --type=json -p '[{"op":"remove","path":"/spec/proxy"}]'
+    wait_until 120 "the pooler's objects are gone" pooler_gone
+    wait_until 60 "_crunchypgbouncer is dropped" output_is 0 pooler_role_count
+    expect_eq "pgbouncer schema" "$(psql_on "$CLUSTER" "SELECT count(*) FROM pg_namespace WHERE nspname = 'pgbouncer'" "$CLUSTER")" 0
+    wait_until 30 "status.proxy is gone" output_is "" pc '{.status.proxy}'
+    [[ -z $(secret_key pgbouncer-uri 2>/dev/null) ]] || fail "the user Secret still has pgbouncer-uri"
+    expect_eq "ProxyAvailable" "$(condition ProxyAvailable)" ""
+    app_psql "select 1" >/dev/null || fail "the cluster does not answer after the pooler left"
+}
+
 test_invalid_specs_are_reported_and_nothing_is_deleted() {
     local sts_before pods_before
     sts_before=$(sts_count)
@@ -204,6 +274,9 @@ test_invalid_specs_are_reported_and_nothing_is_deleted() {
     dup=$(kc get postgrescluster "$CLUSTER" -o json | jq -c '[{op: "add", path: "/spec/instances/-", value: .spec.instances[0]}]')
     check_invalid "$dup" 'spec.instances[1].name'
     kc patch postgrescluster "$CLUSTER" --type=json -p '[{"op":"remove","path":"/spec/instances/1"}]' >/dev/null
+    # A standby would come up writable: refused until standby clusters are built.
+    check_invalid '[{"op":"add","path":"/spec/standby","value":{"repoName":"repo1"}}]' 'spec.standby.enabled'
+    kc patch postgrescluster "$CLUSTER" --type=json -p '[{"op":"remove","path":"/spec/standby"}]' >/dev/null
     wait_until 30 "Valid again" output_is True condition Valid
 }
 
@@ -301,6 +374,8 @@ main() {
     run_test "primary delete fails over; Service and status follow" test_primary_delete_fails_over_and_status_follows
     run_test "no acknowledged write is lost when the primary is deleted" test_no_acknowledged_write_is_lost_when_the_primary_is_deleted
     run_test "switchover through spec.patroni.switchover + annotation" test_switchover_through_spec_and_annotation
+    run_test "PgBouncer pools with TLS and follows a switchover" test_pgbouncer_pools_with_tls_and_follows_a_switchover
+    run_test "removing spec.proxy removes the pooler and its user" test_removing_the_proxy_removes_the_pooler_and_its_user
     run_test "no password or verifier in argv, the agent's log, Events or status" test_no_secret_reaches_argv_logs_events_or_status
     run_test "invalid specs get a condition and event; nothing deleted" test_invalid_specs_are_reported_and_nothing_is_deleted
     run_test "scale 3 -> 1 removes instances and claims" test_scale_down_removes_instances_and_their_claims

@@ -76,6 +76,13 @@ output_is() {
     out=$("$@") && [[ $out == "$want" ]]
 }
 
+# output_contains TEXT CMD...: CMD succeeds and its output contains TEXT.
+output_contains() {
+    local want=$1 out
+    shift
+    out=$("$@") && [[ $out == *"$want"* ]]
+}
+
 # ---------------------------------------------------------------- pass/fail counting
 # tally NAME RC: counts a result (a test or a phase); tally_summary SUITE prints the closing
 # line "SUITE: N passed, M failed" (after the failed names, if any) and fails if any failed.

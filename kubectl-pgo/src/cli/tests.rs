@@ -153,7 +153,7 @@ fn flags_and_their_values() {
 #[test]
 fn create_aliases_descend() {
     let c = complete(&words(&["create", "cluster", "h", "--pg"]));
-    assert_eq!(names(&c), vec!["--pg-version"]);
+    assert_eq!(names(&c), vec!["--pg-version", "--pgbouncer"]);
 }
 
 #[test]

@@ -6,6 +6,7 @@ mod instance;
 pub mod jobs;
 mod patroni;
 pub mod pgbackrest;
+pub mod pgbouncer;
 mod pod;
 mod rbac;
 mod secret;
@@ -13,7 +14,7 @@ mod service;
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::core::v1::{
     ConfigMap, PersistentVolumeClaim, Secret, Service, ServiceAccount,
 };
@@ -61,6 +62,8 @@ impl Hold {
 #[derive(Debug, Clone, Default)]
 pub struct Desired {
     pub stateful_sets: Vec<StatefulSet>,
+    /// PgBouncer's, with `spec.proxy.pgBouncer`.
+    pub deployments: Vec<Deployment>,
     pub pvcs: Vec<PersistentVolumeClaim>,
     pub services: Vec<Service>,
     pub config_maps: Vec<ConfigMap>,
@@ -143,6 +146,16 @@ pub fn build(
     desired.secrets.extend(secret::tls_secrets(v, material));
     desired.secrets.extend(secret::user_secrets(v, material));
     desired.secrets.push(secret::patroni_api(v, material));
+
+    if let Some(p) = &v.pgbouncer {
+        desired.config_maps.push(pgbouncer::config_map(v, p));
+        desired.secrets.extend(pgbouncer::secret(v, p, material));
+        desired.services.push(pgbouncer::service(v, p));
+        desired.deployments.push(pgbouncer::deployment(v, p));
+        if pdb_supported {
+            desired.pdbs.extend(pgbouncer::pdb(v, p));
+        }
+    }
 
     if let Some(b) = &v.backups {
         let all: Vec<String> = plan.values().flatten().cloned().collect();
@@ -243,6 +256,7 @@ pub(crate) mod tests {
         let (_, d) = build_fresh(HIPPO, true);
         let mut metas: Vec<&ObjectMeta> = Vec::new();
         metas.extend(d.stateful_sets.iter().map(|o| &o.metadata));
+        metas.extend(d.deployments.iter().map(|o| &o.metadata));
         metas.extend(d.pvcs.iter().map(|o| &o.metadata));
         metas.extend(d.services.iter().map(|o| &o.metadata));
         metas.extend(d.config_maps.iter().map(|o| &o.metadata));

@@ -35,16 +35,23 @@ fn retry_timeout(v: &ValidatedCluster) -> i32 {
 
 /// The host-based authentication rules that come first, whatever the user adds: TLS always;
 /// certificates for replication; the superuser only over the local socket.
-fn mandatory_hba() -> Vec<String> {
+/// With PgBouncer, its login user too: a password over TLS, whatever the user's rules say.
+fn mandatory_hba(v: &ValidatedCluster) -> Vec<String> {
     let repl = names::REPLICATION_USER;
-    vec![
+    let mut rules = vec![
         format!("local all \"{}\" peer", names::SUPERUSER),
         format!("hostssl replication \"{repl}\" all cert"),
         format!("hostssl all \"{repl}\" all cert"),
         format!("host all \"{repl}\" all reject"),
         format!("host all \"{}\" all reject", names::SUPERUSER),
-        "hostnossl all all all reject".into(),
-    ]
+    ];
+    if v.pgbouncer.is_some() {
+        let pgb = names::PGBOUNCER_USER;
+        rules.push(format!("hostssl all \"{pgb}\" all scram-sha-256"));
+        rules.push(format!("host all \"{pgb}\" all reject"));
+    }
+    rules.push("hostnossl all all all reject".into());
+    rules
 }
 
 /// The rules, in order: the mandatory ones, then the user's (from
@@ -57,7 +64,7 @@ fn pg_hba(v: &ValidatedCluster) -> Vec<Value> {
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    let mut rules: Vec<Value> = mandatory_hba().into_iter().map(Value::String).collect();
+    let mut rules: Vec<Value> = mandatory_hba(v).into_iter().map(Value::String).collect();
     rules.extend(user);
     rules.push(Value::String("hostssl all all all scram-sha-256".into()));
     rules

@@ -62,7 +62,7 @@ fn add(g: &mut Grants, group: &str, resources: &[&str], verbs: &[&str]) {
 /// What the agent's code does with the API, by where it does it.
 fn used_by_the_agent() -> Grants {
     let mut g = Grants::new();
-    // controller.rs: watchers of PostgresClusters and of the metadata of StatefulSets, Jobs,
+    // controller.rs: watchers of PostgresClusters and of the metadata of StatefulSets, Deployments, Jobs,
     // Services and Postgres pods; the finalizer is a JSON patch; pgbackrest/act.rs reads a
     // clone's source cluster.
     add(
@@ -79,6 +79,7 @@ fn used_by_the_agent() -> Grants {
     // pgbackrest/act.rs creates and deletes Jobs and deletes the volumes a restore recreates.
     for (group, res) in [
         ("apps", "statefulsets"),
+        ("apps", "deployments"),
         ("", "services"),
         ("", "configmaps"),
         ("", "secrets"),
@@ -102,6 +103,7 @@ fn used_by_the_agent() -> Grants {
     // controller.rs watches these (metadata only).
     for (group, res) in [
         ("apps", "statefulsets"),
+        ("apps", "deployments"),
         ("", "services"),
         ("batch", "jobs"),
         ("", "pods"),

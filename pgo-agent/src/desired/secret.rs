@@ -165,6 +165,34 @@ pub fn user_secrets(v: &ValidatedCluster, m: &Material) -> Vec<Secret> {
                     ),
                 ));
             }
+            // Through PgBouncer, as PGO writes it: prepared statements off for the JDBC driver,
+            // which transaction pooling needs.
+            if let Some(pgb) = &v.pgbouncer {
+                let host = names::service_host(&names::pgbouncer(&v.name), &v.namespace);
+                let port = pgb.port.to_string();
+                pairs.push(("pgbouncer-host", host.clone()));
+                pairs.push(("pgbouncer-port", port.clone()));
+                if let Some(db) = u.databases.first() {
+                    pairs.push((
+                        "pgbouncer-uri",
+                        format!(
+                            "postgresql://{}:{}@{host}:{port}/{}",
+                            uri_escape(&u.name),
+                            uri_escape(&p.password),
+                            uri_escape(db)
+                        ),
+                    ));
+                    pairs.push((
+                        "pgbouncer-jdbc-uri",
+                        format!(
+                            "jdbc:postgresql://{host}:{port}/{}?password={}&prepareThreshold=0&user={}",
+                            uri_escape(db),
+                            uri_escape(&p.password),
+                            uri_escape(&u.name)
+                        ),
+                    ));
+                }
+            }
             let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
             Some(Secret {
                 metadata: meta(

@@ -28,7 +28,7 @@ fn postgres_port(v: &ValidatedCluster, node_port: Option<i32>) -> ServicePort {
 
 /// A Service shaped by the user's `spec.service` / `spec.replicaService`; it selects pods of
 /// `role`, or none (Patroni writes the leader's Endpoints).
-fn exposed(
+pub(super) fn exposed(
     v: &ValidatedCluster,
     name: String,
     role: Option<&str>,

@@ -221,7 +221,7 @@ pub(crate) fn check_resources(
 /// to 100%. More than the set's replicas is allowed, as PGO and Kubernetes allow it: the budget
 /// then blocks voluntary evictions, and refusing it would stop a scale-down that left
 /// minAvailable as it was.
-fn min_available(
+pub(crate) fn min_available(
     field: &str,
     value: Option<&IntOrString>,
     replicas: i32,

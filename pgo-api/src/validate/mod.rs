@@ -12,6 +12,7 @@ mod metadata;
 mod network;
 mod options;
 mod patroni;
+mod proxy;
 mod types;
 mod unsupported;
 mod users;
@@ -25,7 +26,8 @@ pub use error::{
 pub use instances::{quantity_value, MAX_INSTANCE_NAME, MAX_INSTANCE_SETS, MAX_REPLICAS};
 pub use options::shell_words;
 pub use patroni::{is_instance_of, is_managed_parameter, MANAGED_PARAMETERS, MAX_TIMING_SECONDS};
-pub use types::{Defaults, InstanceSet, Switchover, User, ValidatedCluster};
+pub use proxy::MAX_PGBOUNCER_REPLICAS;
+pub use types::{Defaults, InstanceSet, PgBouncer, Switchover, User, ValidatedCluster};
 pub use unsupported::fields as unsupported_fields;
 
 use crate::{names, PostgresCluster};
@@ -90,6 +92,7 @@ pub fn validate(
     network::services(spec, &mut errors);
     let unsupported = unsupported::fields(pc);
     let (backups, clone_source) = backups::validate(pc, &image, &mut errors);
+    let pgbouncer = proxy::validate(spec, &image, defaults, &mut errors);
 
     if !errors.is_empty() {
         return Err(errors);
@@ -132,6 +135,7 @@ pub fn validate(
         supplemental_groups: spec.supplemental_groups.clone().unwrap_or_default(),
         default_pod_scheduling: !spec.disable_default_pod_scheduling.unwrap_or(false),
         backups,
+        pgbouncer,
         clone_source,
         unsupported,
     })

@@ -68,7 +68,15 @@ pub fn services(spec: &PostgresClusterSpec, errors: &mut Vec<FieldError>) {
         ("spec.service", &spec.service),
         ("spec.replicaService", &spec.replica_service),
     ] {
-        let Some(svc) = svc else { continue };
+        if let Some(svc) = svc {
+            service(field, svc, errors);
+        }
+    }
+}
+
+/// The checks of one Service's settings, at `field`.
+pub(crate) fn service(field: &str, svc: &crate::ServiceSpec, errors: &mut Vec<FieldError>) {
+    {
         if let Some(t) = svc.type_.as_deref() {
             if !["ClusterIP", "NodePort", "LoadBalancer"].contains(&t) {
                 errors.push(err(

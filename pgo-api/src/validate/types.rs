@@ -43,6 +43,8 @@ pub struct ValidatedCluster {
     pub default_pod_scheduling: bool,
     /// `spec.backups.pgbackrest`, when given.
     pub backups: Option<BackupSpec>,
+    /// The connection pooler, when `spec.proxy.pgBouncer` is given.
+    pub pgbouncer: Option<PgBouncer>,
     /// `spec.dataSource.postgresCluster`, when given.
     pub clone_source: Option<CloneSource>,
     /// PGO fields that were given but are not built yet, by path.
@@ -81,4 +83,17 @@ pub struct Defaults {
     pub postgres_images: BTreeMap<i32, String>,
     /// The agent's own image, which backup Jobs run.
     pub agent_image: String,
+    /// PgBouncer's image (`RELATED_IMAGE_PGBOUNCER`); without it, the cluster's Postgres image,
+    /// which has PgBouncer.
+    pub pgbouncer_image: Option<String>,
+}
+
+/// `spec.proxy.pgBouncer` with its defaults.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PgBouncer {
+    pub replicas: i32,
+    pub port: i32,
+    pub image: String,
+    pub min_available: IntOrString,
+    pub spec: crate::PgBouncerPodSpec,
 }

@@ -11,7 +11,11 @@ pub fn fields(pc: &PostgresCluster) -> Vec<String> {
             out.push(path.to_string());
         }
     };
-    check(spec.proxy.is_some(), "spec.proxy");
+    if let Some(p) = &spec.proxy {
+        let pgb = &p.pg_bouncer;
+        check(pgb.containers.is_some(), "spec.proxy.pgBouncer.containers");
+        check(pgb.volumes.is_some(), "spec.proxy.pgBouncer.volumes");
+    }
     check(spec.monitoring.is_some(), "spec.monitoring");
     check(spec.standby.is_some(), "spec.standby");
     check(spec.user_interface.is_some(), "spec.userInterface");

@@ -89,6 +89,11 @@ pub struct ClusterArgs {
     #[arg(long, visible_alias = "disable-backups", overrides_with = "backups")]
     pub no_backups: bool,
 
+    /// Put PgBouncer in front of the primary (spec.proxy.pgBouncer, one pod): the user
+    /// Secrets gain pgbouncer-host, pgbouncer-port and pgbouncer-uri.
+    #[arg(long)]
+    pub pgbouncer: bool,
+
     /// Print the manifest (with -o yaml or -o json) instead of creating it.
     #[arg(long)]
     pub dry_run: bool,
@@ -121,6 +126,7 @@ impl Default for ClusterArgs {
             databases: vec![],
             backups: false,
             no_backups: false,
+            pgbouncer: false,
             dry_run: false,
             wait: false,
             timeout: "5m".into(),
@@ -223,6 +229,7 @@ pub fn validate(args: &ClusterArgs) -> Result<ValidatedCluster, Error> {
         users: args.users.clone(),
         databases: args.databases.clone(),
         backups: !args.no_backups,
+        pgbouncer: args.pgbouncer,
         timeout: timeout.unwrap_or_default(),
     };
     // Then the agent's own rules, so nothing is sent that it would refuse.

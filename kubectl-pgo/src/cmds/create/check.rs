@@ -42,6 +42,8 @@ pub fn flag_for(field: &str, message: &str) -> String {
         "--database"
     } else if f.starts_with("spec.users") {
         "--user"
+    } else if f.starts_with("spec.proxy") {
+        "--pgbouncer"
     } else if f.starts_with("spec.backups") {
         "--backups/--no-backups"
     } else {

@@ -8,8 +8,8 @@ use k8s_openapi::api::core::v1::{
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use pgo_api::{
-    Backups, PgBackRestArchive, PgBackRestRepo, PostgresCluster, PostgresClusterSpec,
-    PostgresInstanceSetSpec, PostgresUserSpec, RepoPvc,
+    Backups, PgBackRestArchive, PgBackRestRepo, PgBouncerPodSpec, PostgresCluster,
+    PostgresClusterSpec, PostgresInstanceSetSpec, PostgresProxySpec, PostgresUserSpec, RepoPvc,
 };
 
 fn volume_claim(size: &str, class: &Option<String>) -> PersistentVolumeClaimSpec {
@@ -77,6 +77,12 @@ pub fn build(v: &ValidatedCluster) -> PostgresCluster {
             }],
             users,
             backups,
+            proxy: v.pgbouncer.then(|| PostgresProxySpec {
+                pg_bouncer: PgBouncerPodSpec {
+                    replicas: Some(1),
+                    ..Default::default()
+                },
+            }),
             ..Default::default()
         },
     );
@@ -98,5 +104,6 @@ pub struct ValidatedCluster {
     pub users: Vec<String>,
     pub databases: Vec<String>,
     pub backups: bool,
+    pub pgbouncer: bool,
     pub timeout: Duration,
 }

@@ -77,6 +77,7 @@ pub struct Answers {
     pub user: Option<String>,
     pub database: Option<String>,
     pub backups: bool,
+    pub pgbouncer: bool,
 }
 
 /// The flags the answers stand for: the wizard creates what `create cluster` with them would.
@@ -91,6 +92,7 @@ pub fn to_args(args: &ClusterArgs, a: Answers) -> ClusterArgs {
         databases: a.database.into_iter().collect(),
         no_backups: !a.backups,
         backups: a.backups,
+        pgbouncer: a.pgbouncer,
         ..args.clone()
     }
 }
@@ -154,6 +156,11 @@ pub fn run(args: &ClusterArgs, namespace: Option<&str>) -> Result<Option<Validat
         .default(!args.no_backups)
         .interact()
         .map_err(prompt_err)?;
+    let pgbouncer = Confirm::with_theme(&theme)
+        .with_prompt("Pool connections with PgBouncer?")
+        .default(args.pgbouncer)
+        .interact()
+        .map_err(prompt_err)?;
 
     let answers = Answers {
         name,
@@ -164,6 +171,7 @@ pub fn run(args: &ClusterArgs, namespace: Option<&str>) -> Result<Option<Validat
         user,
         database,
         backups,
+        pgbouncer,
     };
     let validated = validate(&to_args(args, answers))?;
     eprintln!("\n{}", summary(&validated, namespace));
@@ -223,6 +231,14 @@ pub fn summary(v: &ValidatedCluster, namespace: Option<&str>) -> String {
             "Backups",
             if v.backups {
                 format!("pgBackRest repo1 on a {} volume", v.storage_size)
+            } else {
+                "none".into()
+            },
+        ),
+        (
+            "Pooler",
+            if v.pgbouncer {
+                "PgBouncer, 1 pod (<name>-pgbouncer)".replace("<name>", &v.name)
             } else {
                 "none".into()
             },
@@ -292,6 +308,7 @@ mod tests {
             user: Some("app".into()),
             database: Some("appdb".into()),
             backups: false,
+            pgbouncer: false,
         };
         let from_wizard = build(&validate(&to_args(&ClusterArgs::default(), answers)).unwrap());
         // kubectl pgo create cluster wizard-pg --replicas 2 --storage-size 2Gi --storage-class ssd

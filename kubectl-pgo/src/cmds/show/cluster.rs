@@ -47,11 +47,24 @@ pub struct ClusterView {
     pub shutdown: bool,
     pub instances: Vec<InstanceRow>,
     pub conditions: Vec<ConditionRow>,
+    /// The connection pooler, with `spec.proxy.pgBouncer`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pooler: Option<PoolerRow>,
     /// Where the instance rows come from: `patroni` (its DCS records on the pods), `patronictl`,
     /// `pods` or `status`.
     pub source: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+}
+
+/// PgBouncer's Service and pods, from the spec and the status.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PoolerRow {
+    pub service: String,
+    pub port: i32,
+    pub replicas: i32,
+    pub ready_replicas: i32,
 }
 
 fn ready_text(ready: bool) -> String {
@@ -149,6 +162,22 @@ pub fn cluster_view(
         primary,
         shutdown,
         instances,
+        pooler: pc.spec.proxy.as_ref().map(|p| {
+            let st = status
+                .proxy
+                .as_ref()
+                .map(|s| s.pg_bouncer.clone())
+                .unwrap_or_default();
+            PoolerRow {
+                service: pgo_api::names::pgbouncer(&pc.name_any()),
+                port: p
+                    .pg_bouncer
+                    .port
+                    .unwrap_or(pgo_api::names::DEFAULT_PGBOUNCER_PORT),
+                replicas: p.pg_bouncer.replicas.unwrap_or(1),
+                ready_replicas: st.ready_replicas,
+            }
+        }),
         conditions: status
             .conditions
             .iter()
@@ -256,5 +285,32 @@ mod tests {
         assert_eq!(v.instances[0].ready, "1/3");
         assert_eq!(v.primary.as_deref(), Some("hippo-instance1-4xbc-0"));
         assert_eq!(v.notes, vec!["no pod".to_string()]);
+        assert!(v.pooler.is_none());
+    }
+
+    #[test]
+    fn the_pooler_is_shown_from_spec_and_status() {
+        let mut pc = hippo_with_status();
+        pc.spec.proxy = Some(pgo_api::PostgresProxySpec {
+            pg_bouncer: pgo_api::PgBouncerPodSpec {
+                replicas: Some(2),
+                ..Default::default()
+            },
+        });
+        pc.status.as_mut().unwrap().proxy = Some(pgo_api::PostgresProxyStatus {
+            pg_bouncer: pgo_api::PgBouncerPodStatus {
+                ready_replicas: 1,
+                replicas: 2,
+                postgres_revision: None,
+            },
+        });
+        let v = cluster_view(&pc, "ns", &[], None, vec![]);
+        let p = v.pooler.clone().unwrap();
+        assert_eq!((p.ready_replicas, p.replicas, p.port), (1, 2, 5432));
+        let text = super::super::render::cluster_table(&v);
+        assert!(
+            text.contains("PgBouncer: 1 of 2 pods ready, Service hippo-pgbouncer:5432"),
+            "{text}"
+        );
     }
 }

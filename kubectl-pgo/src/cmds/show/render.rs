@@ -40,6 +40,12 @@ pub fn cluster_table(c: &ClusterView) -> String {
     }
     out.push_str(&block(&t));
     out.push('\n');
+    if let Some(p) = &c.pooler {
+        out.push_str(&format!(
+            "PgBouncer: {} of {} pods ready, Service {}:{}\n\n",
+            p.ready_replicas, p.replicas, p.service, p.port
+        ));
+    }
     if c.conditions.is_empty() {
         out.push_str("No conditions reported yet.\n");
     } else {
