@@ -71,6 +71,8 @@ pub struct Material {
     pub patroni_api: String,
     /// PgBouncer's login and client certificate, when `spec.proxy.pgBouncer` is given.
     pub pgbouncer: Option<PgBouncerMaterial>,
+    /// The password of `ccp_monitoring`, when the exporter is configured.
+    pub monitoring: Option<Password>,
 }
 
 /// What PgBouncer needs: the password of `_crunchypgbouncer` (in its auth file) with its
@@ -407,6 +409,15 @@ pub fn ensure(v: &ValidatedCluster, existing: &Existing) -> Result<Material, Err
         )?),
         None => None,
     };
+    let monitoring = v.exporter.as_ref().map(|_| {
+        let user = User {
+            name: names::MONITORING_USER.into(),
+            databases: vec![],
+            options: String::new(),
+            alphanumeric: true,
+        };
+        user_password(&user, existing.monitoring.as_ref())
+    });
     Ok(Material {
         root_ca,
         server,
@@ -415,6 +426,7 @@ pub fn ensure(v: &ValidatedCluster, existing: &Existing) -> Result<Material, Err
         passwords,
         patroni_api,
         pgbouncer,
+        monitoring,
     })
 }
 

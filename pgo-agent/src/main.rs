@@ -90,6 +90,10 @@ struct RunArgs {
     /// empty too, the cluster's PostgreSQL image runs PgBouncer (Debian's, in the same image).
     #[arg(long, env = "RELATED_IMAGE_PGBOUNCER", default_value = "")]
     pgbouncer_image: String,
+    /// Default image of the exporter containers, when spec.monitoring.pgmonitor.exporter.image
+    /// is empty. When this is empty too, the cluster's PostgreSQL image runs postgres_exporter.
+    #[arg(long, env = "RELATED_IMAGE_PGEXPORTER", default_value = "")]
+    exporter_image: String,
     /// Image of backup Jobs (this agent's image). Read from the agent's own pod when empty.
     #[arg(long, env = "PGO_AGENT_IMAGE", default_value = "")]
     agent_image: String,
@@ -162,6 +166,7 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
         postgres_images,
         agent_image,
         pgbouncer_image: Some(args.pgbouncer_image.trim().to_string()).filter(|i| !i.is_empty()),
+        exporter_image: Some(args.exporter_image.trim().to_string()).filter(|i| !i.is_empty()),
     };
     if !args.leader_elect {
         health.metrics.leader.set(1);

@@ -53,6 +53,8 @@ pub struct Existing {
     pub patroni_api: Option<Secret>,
     /// `<cluster>-pgbouncer`: PgBouncer's password and client certificate.
     pub pgbouncer: Option<Secret>,
+    /// `<cluster>-monitoring`: the exporter's password.
+    pub monitoring: Option<Secret>,
     /// By user name.
     pub users: BTreeMap<String, Secret>,
 }
@@ -285,6 +287,10 @@ impl ReadState {
                 .cloned(),
             pgbackrest: self.secrets.get(&names::pgbackrest(cluster)).cloned(),
             pgbouncer: self.secrets.get(&names::pgbouncer(cluster)).cloned(),
+            monitoring: self
+                .secrets
+                .get(&names::monitoring_secret(cluster))
+                .cloned(),
             patroni_api: self
                 .secrets
                 .get(&names::patroni_api_secret(cluster))

@@ -144,10 +144,9 @@ pub struct PostgresClusterSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxy: Option<PostgresProxySpec>,
 
-    /// Monitoring (postgres_exporter). Not built yet: reported in the Supported condition.
+    /// Monitoring: postgres_exporter beside each instance, with pgMonitor's `ccp_` metrics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(schema_with = "preserve_unknown_object")]
-    pub monitoring: Option<serde_json::Value>,
+    pub monitoring: Option<MonitoringSpec>,
 
     /// Standby cluster settings. Not built yet: reported in the Supported condition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -170,6 +169,49 @@ pub struct PostgresClusterSpec {
     /// OpenShift-specific behaviour. Not built yet: reported in the Supported condition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub openshift: Option<bool>,
+}
+
+/// Monitoring tools.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MonitoringSpec {
+    /// pgMonitor: the `exporter` container in every instance pod.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pgmonitor: Option<PgMonitorSpec>,
+}
+
+/// pgMonitor's parts.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PgMonitorSpec {
+    /// postgres_exporter, on port 9187 (`exporter`) of every instance pod.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exporter: Option<ExporterSpec>,
+}
+
+/// The exporter's settings (PGO's field names).
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ExporterSpec {
+    /// Query files (postgres_exporter's YAML) that replace the agent's `ccp_` queries; they are
+    /// projected into `/conf` and read together.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub configuration: Option<Vec<k8s_openapi::api::core::v1::VolumeProjection>>,
+    /// A certificate to serve /metrics over TLS. Not built yet: reported in the Supported
+    /// condition.
+    #[serde(
+        default,
+        rename = "customTLSSecret",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub custom_tls_secret: Option<SecretProjection>,
+    /// The exporter's image. Defaults to the agent's RELATED_IMAGE_PGEXPORTER, else the
+    /// cluster's PostgreSQL image (which has Debian's postgres_exporter).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// Compute resources of the `exporter` container.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resources: Option<ResourceRequirements>,
 }
 
 /// Connection poolers in front of the cluster.

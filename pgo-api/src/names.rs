@@ -120,6 +120,17 @@ pub const CONTAINER_PGBOUNCER: &str = "pgbouncer";
 pub const CONTAINER_PGBOUNCER_CONFIG: &str = "pgbouncer-config";
 pub const PORT_PGBOUNCER: &str = "pgbouncer";
 pub const DEFAULT_PGBOUNCER_PORT: i32 = 5432;
+/// The user postgres_exporter logs in as (PGO's name); its password is in `<cluster>-monitoring`.
+pub const MONITORING_USER: &str = "ccp_monitoring";
+pub const CONTAINER_EXPORTER: &str = "exporter";
+pub const PORT_EXPORTER: &str = "exporter";
+pub const EXPORTER_PORT: i32 = 9187;
+pub fn monitoring_secret(cluster: &str) -> String {
+    format!("{cluster}-monitoring")
+}
+pub fn exporter_queries(cluster: &str) -> String {
+    format!("{cluster}-exporter-queries-config")
+}
 /// PgBouncer's Deployment, Service, ConfigMap, Secret and PodDisruptionBudget.
 pub fn pgbouncer(cluster: &str) -> String {
     format!("{cluster}-pgbouncer")

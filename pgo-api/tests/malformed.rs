@@ -57,6 +57,7 @@ fn defaults() -> Defaults {
         postgres_images: [(15, "localhost/pgo-postgres:15".to_string())].into(),
         agent_image: "localhost/pgo-agent:dev".into(),
         pgbouncer_image: None,
+        exporter_image: None,
     }
 }
 

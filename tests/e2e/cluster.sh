@@ -192,9 +192,24 @@ pooler_ready() { [[ $(condition ProxyAvailable) == True && $(pc '{.status.proxy.
 pooler_gone() { [[ -z $(kc get deploy,svc,cm,secret,pdb -l "$L/cluster=$CLUSTER,$L/role=pgbouncer" -o name 2>/dev/null) ]]; }
 pooler_role_count() { sql "SELECT count(*) FROM pg_roles WHERE rolname = '_crunchypgbouncer'"; }
 
+# recovery_status POD: what POD's exporter says of ccp_is_in_recovery_status (2 primary, 1 replica).
+recovery_status() {
+    curl -s --max-time 5 "http://$(pod_ip "$1"):9187/metrics" | awk '/^ccp_is_in_recovery_status/ { print $2 }'
+}
+# every_pod_exports: every Postgres pod runs the exporter container, ready, and no roll is left.
+every_pod_exports() {
+    local want have
+    want=$(kc get pod -l "$L/cluster=$CLUSTER,$L/data=postgres" -o name | wc -l)
+    have=$(kc get pod -l "$L/cluster=$CLUSTER,$L/data=postgres" -o jsonpath='{range .items[*]}{.status.containerStatuses[?(@.name=="exporter")].ready}{"\n"}{end}' | grep -c true)
+    [[ $have == "$want" && $(ready_pods) == "$want" && $(pc '{.status.conditions[?(@.type=="Progressing")].reason}') != RollingUpdate ]]
+}
+
 test_pgbouncer_pools_with_tls_and_follows_a_switchover() {
-    kc patch postgrescluster "$CLUSTER" --type=merge -p '{"spec":{"proxy":{"pgBouncer":{"replicas":1}}}}'
+    # The pooler and the exporter at once: the exporter rolls through the instances.
+    kc patch postgrescluster "$CLUSTER" --type=merge -p '{"spec":{"proxy":{"pgBouncer":{"replicas":1}},"monitoring":{"pgmonitor":{"exporter":{}}}}}'
     wait_until 180 "ProxyAvailable and PgBouncer set up in Postgres" pooler_ready
+    wait_until 420 "every instance runs the exporter" every_pod_exports
+    wait_until 60 "the primary's exporter reports 2" output_is 2 recovery_status "$(primary_pod)"
     for key in pgbouncer-host pgbouncer-port pgbouncer-uri pgbouncer-jdbc-uri; do
         [[ -n $(secret_key "$key") ]] || fail "the user Secret lacks $key"
     done
@@ -230,6 +245,9 @@ test_pgbouncer_pools_with_tls_and_follows_a_switchover() {
     gap=$(jq .longest_gap.seconds "$dir/report.json")
     log "through PgBouncer: longest gap between acknowledged writes over a switchover ${gap}s, $(jq .acknowledged "$dir/report.json") acknowledged, none lost ($old -> $target-0)"
     echo "$gap" >"${E2E_RESULTS:-/tmp}/pooler-switchover-gap-seconds"
+    # The exporters follow the roles.
+    wait_until 60 "the new primary's exporter reports 2" output_is 2 recovery_status "$target-0"
+    wait_until 120 "the old primary's exporter reports 1" output_is 1 recovery_status "$old"
     # A configuration change is reloaded in place: the same pod, no restart.
     local pod
     pod=$(kc get pod -l "$L/cluster=$CLUSTER,$L/role=pgbouncer" -o jsonpath='{.items[0].metadata.name}')
@@ -374,7 +392,7 @@ main() {
     run_test "primary delete fails over; Service and status follow" test_primary_delete_fails_over_and_status_follows
     run_test "no acknowledged write is lost when the primary is deleted" test_no_acknowledged_write_is_lost_when_the_primary_is_deleted
     run_test "switchover through spec.patroni.switchover + annotation" test_switchover_through_spec_and_annotation
-    run_test "PgBouncer pools with TLS and follows a switchover" test_pgbouncer_pools_with_tls_and_follows_a_switchover
+    run_test "PgBouncer pools with TLS and follows a switchover; exporters report the roles" test_pgbouncer_pools_with_tls_and_follows_a_switchover
     run_test "removing spec.proxy removes the pooler and its user" test_removing_the_proxy_removes_the_pooler_and_its_user
     run_test "no password or verifier in argv, the agent's log, Events or status" test_no_secret_reaches_argv_logs_events_or_status
     run_test "invalid specs get a condition and event; nothing deleted" test_invalid_specs_are_reported_and_nothing_is_deleted

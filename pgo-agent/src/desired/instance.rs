@@ -325,6 +325,11 @@ pub fn stateful_set(
             sidecar_mounts,
         ));
     }
+    if let Some(e) = &v.exporter {
+        let (container, extra) = super::exporter::sidecar(v, e);
+        sidecars.push(container);
+        volumes.extend(extra);
+    }
 
     let database = Container {
         name: names::CONTAINER_DATABASE.into(),

@@ -2,6 +2,7 @@
 //! every object a cluster should have, from the validated spec, what was observed and what the
 //! pgBackRest plan decided (`crate::pgbackrest`). Pure: no I/O. One module per kind of object.
 
+pub mod exporter;
 mod instance;
 pub mod jobs;
 mod patroni;
@@ -146,6 +147,11 @@ pub fn build(
     desired.secrets.extend(secret::tls_secrets(v, material));
     desired.secrets.extend(secret::user_secrets(v, material));
     desired.secrets.push(secret::patroni_api(v, material));
+
+    if v.exporter.is_some() {
+        desired.config_maps.push(exporter::config_map(v));
+        desired.secrets.extend(exporter::secret(v, material));
+    }
 
     if let Some(p) = &v.pgbouncer {
         desired.config_maps.push(pgbouncer::config_map(v, p));

@@ -50,6 +50,13 @@ fn mandatory_hba(v: &ValidatedCluster) -> Vec<String> {
         rules.push(format!("hostssl all \"{pgb}\" all scram-sha-256"));
         rules.push(format!("host all \"{pgb}\" all reject"));
     }
+    if v.exporter.is_some() {
+        // The exporter runs beside Postgres: its user logs in from the pod itself only.
+        let mon = names::MONITORING_USER;
+        rules.push(format!("hostssl all \"{mon}\" 127.0.0.1/32 scram-sha-256"));
+        rules.push(format!("hostssl all \"{mon}\" ::1/128 scram-sha-256"));
+        rules.push(format!("host all \"{mon}\" all reject"));
+    }
     rules.push("hostnossl all all all reject".into());
     rules
 }
@@ -324,6 +331,7 @@ pub fn users_sql(v: &ValidatedCluster, material: &Material) -> String {
             ));
         }
     }
+    sql.push_str(&super::exporter::role_sql(v, material));
     sql
 }
 

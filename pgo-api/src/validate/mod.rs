@@ -27,7 +27,7 @@ pub use instances::{quantity_value, MAX_INSTANCE_NAME, MAX_INSTANCE_SETS, MAX_RE
 pub use options::shell_words;
 pub use patroni::{is_instance_of, is_managed_parameter, MANAGED_PARAMETERS, MAX_TIMING_SECONDS};
 pub use proxy::MAX_PGBOUNCER_REPLICAS;
-pub use types::{Defaults, InstanceSet, PgBouncer, Switchover, User, ValidatedCluster};
+pub use types::{Defaults, Exporter, InstanceSet, PgBouncer, Switchover, User, ValidatedCluster};
 pub use unsupported::fields as unsupported_fields;
 
 use crate::{names, PostgresCluster};
@@ -93,6 +93,7 @@ pub fn validate(
     let unsupported = unsupported::fields(pc);
     let (backups, clone_source) = backups::validate(pc, &image, &mut errors);
     let pgbouncer = proxy::validate(spec, &image, defaults, &mut errors);
+    let exporter = exporter(spec, &image, defaults, &mut errors);
 
     if !errors.is_empty() {
         return Err(errors);
@@ -136,6 +137,7 @@ pub fn validate(
         default_pod_scheduling: !spec.disable_default_pod_scheduling.unwrap_or(false),
         backups,
         pgbouncer,
+        exporter,
         clone_source,
         unsupported,
     })
@@ -212,6 +214,36 @@ pub(crate) fn check_image(field: &str, image: &str, errors: &mut Vec<FieldError>
             ),
         ));
     }
+}
+
+/// `spec.monitoring.pgmonitor.exporter`: its image.
+fn exporter(
+    spec: &crate::PostgresClusterSpec,
+    postgres_image: &str,
+    defaults: &Defaults,
+    errors: &mut Vec<FieldError>,
+) -> Option<Exporter> {
+    let e = spec
+        .monitoring
+        .as_ref()?
+        .pgmonitor
+        .as_ref()?
+        .exporter
+        .as_ref()?;
+    let image = match e.image.as_deref().filter(|i| !i.is_empty()) {
+        Some(i) => {
+            check_image("spec.monitoring.pgmonitor.exporter.image", i, errors);
+            i.to_string()
+        }
+        None => defaults
+            .exporter_image
+            .clone()
+            .unwrap_or_else(|| postgres_image.to_string()),
+    };
+    Some(Exporter {
+        image,
+        spec: e.clone(),
+    })
 }
 
 /// The fields of the spec's top level that no other module reads.

@@ -82,12 +82,12 @@ fn switchover_to_unknown_instance_set_is_rejected() {
 #[test]
 fn unbuilt_pgo_fields_are_named_not_ignored() {
     let mut pc = cluster(BASE);
-    pc.spec.monitoring = Some(serde_json::json!({"pgmonitor": {}}));
+    pc.spec.user_interface = Some(serde_json::json!({"pgAdmin": {}}));
     pc.spec.instances[0].sidecars = Some(vec![]);
     let v = validate(&pc, &defaults()).unwrap();
     assert_eq!(
         v.unsupported,
-        vec!["spec.monitoring", "spec.instances[0].sidecars"]
+        vec!["spec.userInterface", "spec.instances[0].sidecars"]
     );
 }
 

@@ -45,6 +45,8 @@ pub struct ValidatedCluster {
     pub backups: Option<BackupSpec>,
     /// The connection pooler, when `spec.proxy.pgBouncer` is given.
     pub pgbouncer: Option<PgBouncer>,
+    /// postgres_exporter, when `spec.monitoring.pgmonitor.exporter` is given.
+    pub exporter: Option<Exporter>,
     /// `spec.dataSource.postgresCluster`, when given.
     pub clone_source: Option<CloneSource>,
     /// PGO fields that were given but are not built yet, by path.
@@ -86,6 +88,16 @@ pub struct Defaults {
     /// PgBouncer's image (`RELATED_IMAGE_PGBOUNCER`); without it, the cluster's Postgres image,
     /// which has PgBouncer.
     pub pgbouncer_image: Option<String>,
+    /// postgres_exporter's image (`RELATED_IMAGE_PGEXPORTER`); without it, the cluster's
+    /// Postgres image, which has it.
+    pub exporter_image: Option<String>,
+}
+
+/// `spec.monitoring.pgmonitor.exporter` with its defaults.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exporter {
+    pub image: String,
+    pub spec: crate::ExporterSpec,
 }
 
 /// `spec.proxy.pgBouncer` with its defaults.

@@ -16,7 +16,17 @@ pub fn fields(pc: &PostgresCluster) -> Vec<String> {
         check(pgb.containers.is_some(), "spec.proxy.pgBouncer.containers");
         check(pgb.volumes.is_some(), "spec.proxy.pgBouncer.volumes");
     }
-    check(spec.monitoring.is_some(), "spec.monitoring");
+    if let Some(e) = spec
+        .monitoring
+        .as_ref()
+        .and_then(|m| m.pgmonitor.as_ref())
+        .and_then(|p| p.exporter.as_ref())
+    {
+        check(
+            e.custom_tls_secret.is_some(),
+            "spec.monitoring.pgmonitor.exporter.customTLSSecret",
+        );
+    }
     check(spec.standby.is_some(), "spec.standby");
     check(spec.user_interface.is_some(), "spec.userInterface");
     check(spec.post_gis_version.is_some(), "spec.postGISVersion");
