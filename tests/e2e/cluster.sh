@@ -325,7 +325,9 @@ test_failover_works_with_the_agent_stopped() {
     set_replicas 2
     wait_until 300 "2 ready instances" ready_count_is 2
     kubectl -n "$AGENT_NS" scale deploy pgo-agent --replicas=0
-    wait_until 60 "agent stopped" output_is "" agent_pods
+    # Whatever happens, the agent comes back: every later test and suite needs it.
+    trap 'kubectl -n "$AGENT_NS" scale deploy pgo-agent --replicas=1 >/dev/null' EXIT
+    wait_until 120 "agent stopped" output_is "" agent_pods
     local secs
     secs=$(failover_seconds) || { kubectl -n "$AGENT_NS" scale deploy pgo-agent --replicas=1; fail "no failover without the agent"; }
     log "failover without agent: ${secs}s"
