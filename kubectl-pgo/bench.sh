@@ -64,7 +64,7 @@ if [[ -n "${PGO_BED_KUBECONFIG:-}" ]]; then
     # `show ha` execs `patronictl list` in the primary: Python and the exec dominate.
     # Right after start-up patronictl may list no members; show ha then falls back to the DCS
     # records, and the label says so.
-    if "$BIN" "${K[@]}" -n "$NS" show ha bench -o json 2>/dev/null | grep -q '"notes"'; then
+    if [[ $("$BIN" "${K[@]}" -n "$NS" show ha bench -o json 2>/dev/null) == *'"notes"'* ]]; then
         how="fell back to DCS records"
     else
         how="exec patronictl"

@@ -121,7 +121,7 @@ if bucket not in names:
 '
 
 start() {
-  ip -o addr show | grep -qF " $IP/" || die "$IP is not on this machine: run tests/bed/bed up first"
+  [[ $(ip -o addr show) == *" $IP/"* ]] || die "$IP is not on this machine: run tests/bed/bed up first"
   mkdir -p "$CACHE" "$STATE"
   hold_lock 9 "$STATE/lock" 600 "s3.sh"
   if running; then

@@ -66,7 +66,7 @@ test_renaming_the_only_instance_set_keeps_every_row() {
     sleep 1
     stop_writing
     expect_eq "rows after the rename" "$(app_psql "select count(*) from rows")" 1000
-    kc get events --field-selector involvedObject.name=rename -o jsonpath='{.items[*].reason}' | grep -q Switchover ||
+    output_contains Switchover kc get events --field-selector involvedObject.name=rename -o jsonpath='{.items[*].reason}' ||
         fail "no Switchover Event"
 }
 
@@ -105,7 +105,7 @@ test_a_resources_change_rolls_one_instance_at_a_time() {
     expect_eq "fewest ready instances during the roll" "$min" 1
     [[ $(kc get pod -l "$L/cluster=rolling,$L/data=postgres" -o jsonpath='{.items[*].metadata.uid}') != "$before" ]] || fail "no pod was restarted"
     expect_eq "rows after the roll" "$(app_psql "select count(*) from rows")" 1000
-    kc get events --field-selector involvedObject.name=rolling -o jsonpath='{.items[*].message}' | grep -q "rolling 2/2" ||
+    output_contains "rolling 2/2" kc get events --field-selector involvedObject.name=rolling -o jsonpath='{.items[*].message}' ||
         fail "no Event for the second step"
 }
 
@@ -136,7 +136,7 @@ test_a_parameter_that_needs_a_restart_rolls_in_place() {
     expect_eq "status.patroni.pendingRestart named the instances" "$seen" yes
     expect_eq "pods kept (restarted in place)" "$(kc get pod -l "$L/cluster=rolling,$L/data=postgres" -o jsonpath='{.items[*].metadata.uid}')" "$before"
     expect_eq "rows after the restart" "$(app_psql "select count(*) from rows")" 1000
-    kc get events --field-selector involvedObject.name=rolling -o jsonpath='{.items[*].message}' | grep -q "needs a restart" ||
+    output_contains "needs a restart" kc get events --field-selector involvedObject.name=rolling -o jsonpath='{.items[*].message}' ||
         fail "no Event for the restart"
 }
 
@@ -147,7 +147,7 @@ test_patroni_api_refuses_unauthenticated_changes() {
     ip=$(kc get pod "$(primary_pod)" -o jsonpath='{.status.podIP}')
     work_mem=$(sql "show work_mem")
     # What anyone on the pod network could try: plain HTTP, then HTTPS without credentials.
-    if curl -s -m 5 -X PATCH "http://$ip:8008/config" -d '{"postgresql":{"parameters":{"work_mem":"77MB"}}}' | grep -q work_mem; then
+    if output_contains work_mem curl -s -m 5 -X PATCH "http://$ip:8008/config" -d '{"postgresql":{"parameters":{"work_mem":"77MB"}}}'; then
         fail "plain HTTP changed the configuration"
     fi
     code=$(curl -sk -m 5 -o /dev/null -w '%{http_code}' -X PATCH "https://$ip:8008/config" -d '{"postgresql":{"parameters":{"work_mem":"77MB"}}}')
@@ -159,8 +159,10 @@ test_patroni_api_refuses_unauthenticated_changes() {
     sleep 2
     expect_eq "work_mem unchanged" "$(sql "show work_mem")" "$work_mem"
     # The password is in a Secret, never in the pod spec.
-    ! kc get pod "$(primary_pod)" -o yaml | grep -q "$(kc get secret rolling-patroni-api -o jsonpath='{.data.password}' | base64 -d)" ||
-        fail "the Patroni API password is in the pod spec"
+    local password
+    password=$(kc get secret rolling-patroni-api -o jsonpath='{.data.password}' | base64 -d)
+    [[ -n $password ]] || fail "the Secret rolling-patroni-api has no password"
+    ! output_contains "$password" kc get pod "$(primary_pod)" -o yaml || fail "the Patroni API password is in the pod spec"
 }
 
 # resizing_is STATUS REASON: the PersistentVolumeResizing condition.
@@ -179,9 +181,9 @@ test_a_refused_volume_size_change_keeps_the_volume_and_the_rest_reconciling() {
     # The bed's StorageClass does not allow expansion: the API server refuses to grow the claims.
     kc patch postgrescluster rolling --type=json -p "$(storage_patch 2Gi)" >/dev/null
     wait_until 60 "PersistentVolumeResizing=False (Forbidden)" resizing_is False Forbidden
-    pc '{.status.conditions[?(@.type=="PersistentVolumeResizing")].message}' |
-        grep -q "spec.instances\[0\].dataVolumeClaimSpec.resources.requests.storage" || fail "the condition does not name the field"
-    kc get events --field-selector involvedObject.name=rolling -o jsonpath='{.items[*].reason}' | grep -q PersistentVolumeError ||
+    output_contains "spec.instances[0].dataVolumeClaimSpec.resources.requests.storage" \
+        pc '{.status.conditions[?(@.type=="PersistentVolumeResizing")].message}' || fail "the condition does not name the field"
+    output_contains PersistentVolumeError kc get events --field-selector involvedObject.name=rolling -o jsonpath='{.items[*].reason}' ||
         fail "no PersistentVolumeError Event"
     # The rest of the spec still reconciles: a reloadable parameter reaches Postgres.
     kc patch postgrescluster rolling --type=merge -p '{"spec":{"patroni":{"dynamicConfiguration":{"postgresql":{"parameters":{"work_mem":"5MB"}}}}}}' >/dev/null
@@ -220,7 +222,7 @@ test_removing_walvolumeclaimspec_keeps_the_wal_volume_and_every_row() {
     expect_eq "WAL volume" "$(kc get pvc -l "$L/cluster=wal,$L/role=pgwal" -o name)" "$wal"
     expect_eq "pod kept" "$(postgres_pods_field '{.items[0].metadata.uid}')" "$pod"
     expect_eq "rows" "$(app_psql "select count(*) from rows")" 1000
-    kc get events --field-selector involvedObject.name=wal -o jsonpath='{.items[*].reason}' | grep -q WALVolumeKept ||
+    output_contains WALVolumeKept kc get events --field-selector involvedObject.name=wal -o jsonpath='{.items[*].reason}' ||
         fail "no WALVolumeKept Event"
     kc delete postgrescluster wal --wait=false >/dev/null
 }

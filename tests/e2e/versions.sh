@@ -33,8 +33,8 @@ replicas_service_is() { [[ $(replica_endpoint_ips) == "$(pod_ip "$1")" ]]; }
 # ---------------------------------------------------------------- tests
 
 test_a_two_instance_cluster_runs_the_major_and_takes_writes() {
-    kubectl -n "$AGENT_NS" get deploy pgo-agent -o jsonpath='{.spec.template.spec.containers[0].env[*].name}' |
-        grep -qw "RELATED_IMAGE_POSTGRES_$VERSION" || fail "the agent has no RELATED_IMAGE_POSTGRES_$VERSION (tests/install-agent.sh after importing localhost/pgo-postgres:$VERSION)"
+    output_contains "RELATED_IMAGE_POSTGRES_$VERSION" \
+        kubectl -n "$AGENT_NS" get deploy pgo-agent -o jsonpath='{.spec.template.spec.containers[0].env[*].name}' || fail "the agent has no RELATED_IMAGE_POSTGRES_$VERSION (tests/install-agent.sh after importing localhost/pgo-postgres:$VERSION)"
     apply_hippo "$CLUSTER" "[{\"op\":\"replace\",\"path\":\"/spec/postgresVersion\",\"value\":$VERSION},
         {\"op\":\"add\",\"path\":\"/spec/instances/0/replicas\",\"value\":2}]" >/dev/null
     local t0
@@ -49,7 +49,7 @@ test_a_two_instance_cluster_runs_the_major_and_takes_writes() {
     expect_eq "server major" "${version:0:2}" "$VERSION"
     expect_eq "image" "$(kc get pod "$(primary_pod)" -o jsonpath='{.spec.containers[?(@.name=="database")].image}')" "localhost/pgo-postgres:$VERSION"
     expect_eq "data directory" "$(sql "show data_directory")" "/pgdata/pg$VERSION"
-    kc exec "$(primary_pod)" -c database -- patroni --version | grep -q '^patroni 4\.' || fail "Patroni in the image is not 4.x"
+    [[ $(kc exec "$(primary_pod)" -c database -- patroni --version) == "patroni 4."* ]] || fail "Patroni in the image is not 4.x"
     wait_until 60 "the application user can write" app_psql "create table if not exists e2e (id serial primary key, t text not null)"
     app_psql "insert into e2e (t) select 'row ' || g from generate_series(1, 100) g" >/dev/null
     expect_eq "rows" "$(app_psql "select count(*) from e2e")" 100
@@ -62,7 +62,7 @@ test_patroni_4_keeps_pgo_role_labels_and_the_replicas_service() {
     replica=$(replica_pod)
     [[ -n $primary && -n $replica ]] || fail "no pod labelled role=master and one role=replica"
     # Patroni itself says primary (REST API, DCS); only the label keeps PGO's value.
-    kc exec "$primary" -c database -- curl -sk "https://localhost:8008/patroni" | grep -q '"role": *"primary"' ||
+    [[ $(kc exec "$primary" -c database -- curl -sk "https://localhost:8008/patroni" | jq -r .role) == primary ]] ||
         fail "Patroni 4's REST API does not say primary"
     wait_until 30 "the -replicas Service reaches $replica" replicas_service_is "$replica"
     expect_eq "show names the primary" "$("$PGO" -n "$NS" show "$CLUSTER" -o json | jq -r '.primary')" "$primary"

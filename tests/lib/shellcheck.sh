@@ -16,7 +16,7 @@ shell_scripts() {
         f=${f#./}
         case $f in
             *.sh | *.bash) echo "$f" ;;
-            *) head -n1 "$f" 2>/dev/null | grep -Eq '^#! *(/usr)?/bin/(env +)?(ba)?sh( |$)' && echo "$f" ;;
+            *) [[ $(head -n1 "$f" 2>/dev/null) =~ ^#!\ *(/usr)?/bin/(env\ +)?(ba)?sh(\ |$) ]] && echo "$f" ;;
         esac
     done < <(find . \( -name .git -o -name target -o -name completions -o -name node_modules \) -prune \
         -o -type f -print0) | sort
@@ -29,4 +29,8 @@ if [[ ${1:-} == --list ]]; then printf '%s\n' "${scripts[@]}"; exit 0; fi
 command -v shellcheck >/dev/null || ensure_tools shellcheck:shellcheck
 log "$(shellcheck --version | sed -n 's/^version: //p'), ${#scripts[@]} scripts: ${scripts[*]}"
 shellcheck -x "${scripts[@]}"
+# `cmd | grep -q` under pipefail fails when grep's early exit kills cmd (tests/bed/PITFALLS.md 4).
+if grep -nE '\|[[:space:]]*grep[[:space:]]+(-[A-Za-z]*q|--quiet)' "${scripts[@]}" | grep -v '^[^:]*:[0-9]*:[[:space:]]*#'; then
+    die "the lines above pipe into grep -q: capture the output first (output_contains TEXT CMD...)"
+fi
 log "clean"
