@@ -371,13 +371,25 @@ pub fn error_policy(pc: Arc<PostgresCluster>, error: &Error, _ctx: Arc<Context>)
 }
 
 /// Whether the server serves policy/v1 PodDisruptionBudgets (Kubernetes 1.21 and later).
+/// Whether the API server serves policy/v1 PodDisruptionBudgets. Only an answer decides: a
+/// connection error is retried, since "no" would remove every cluster's PodDisruptionBudget.
 pub async fn pdb_supported(client: &Client) -> bool {
-    match client.list_api_group_resources("policy/v1").await {
-        Ok(list) => list
-            .resources
-            .iter()
-            .any(|r| r.name == "poddisruptionbudgets"),
-        Err(_) => false,
+    let mut wait = Duration::from_secs(1);
+    loop {
+        match client.list_api_group_resources("policy/v1").await {
+            Ok(list) => {
+                return list
+                    .resources
+                    .iter()
+                    .any(|r| r.name == "poddisruptionbudgets")
+            }
+            Err(kube::Error::Api(_)) => return false,
+            Err(e) => {
+                tracing::warn!(error = %e, retry_in = ?wait, "cannot discover policy/v1; retrying");
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_secs(10));
+            }
+        }
     }
 }
 

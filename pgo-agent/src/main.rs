@@ -26,6 +26,7 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use kube::CustomResourceExt;
+use tokio::signal::unix::{signal, SignalKind};
 
 /// pgo-agent: turns PostgresClusters (postgres-operator.crunchydata.com/v1beta1) into
 /// StatefulSets, Services, Secrets and Patroni configuration, and reports their status.
@@ -147,10 +148,11 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
             }
         }
     });
-    let client = kube::Client::try_default().await?;
-    let version = client.apiserver_version().await?;
-    tracing::info!(server = %version.git_version, version = env!("CARGO_PKG_VERSION"), "connected to the API server");
+    // Alive from here on: waiting for an API server that is down is no reason to be restarted.
     health.live.store(true, Ordering::Relaxed);
+    let client = kube::Client::try_default().await?;
+    let version = until_answered("the API server's version", || client.apiserver_version()).await;
+    tracing::info!(server = %version.git_version, version = env!("CARGO_PKG_VERSION"), "connected to the API server");
     health.ready.store(true, Ordering::Relaxed);
 
     let resync = Duration::from_secs(args.resync_seconds.max(1));
@@ -180,15 +182,44 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
         args.identity.clone(),
         Duration::from_secs(15),
     );
-    tracing::info!(identity = %args.identity, "waiting for the leader lease");
-    elector.acquire().await;
-    tracing::info!(identity = %args.identity, "leading");
-    health.metrics.leader.set(1);
-    tokio::select! {
-        _ = controller::run(client, defaults, health.clone(), resync) => Ok(()),
-        _ = elector.hold() => {
-            tracing::error!("lost the leader lease; exiting so that only one replica reconciles");
-            std::process::exit(1);
+    let mut terminate = signal(SignalKind::terminate())?;
+    loop {
+        tracing::info!(identity = %args.identity, "waiting for the leader lease");
+        tokio::select! {
+            _ = elector.acquire() => {}
+            _ = terminate.recv() => return Ok(()),
+        }
+        tracing::info!(identity = %args.identity, "leading");
+        health.metrics.leader.set(1);
+        // Losing the lease (the API server unreachable for a lease, or another replica took
+        // it) stops reconciling at once: the controller and its reconciles are dropped, as a
+        // crash would drop them, and every step resumes from what is observed. The process
+        // stays up, so an API-server outage does not end in a crash loop and its back-off.
+        tokio::select! {
+            _ = controller::run(client.clone(), defaults.clone(), health.clone(), resync) => return Ok(()),
+            _ = elector.hold() => {
+                health.metrics.leader.set(0);
+                tracing::error!("lost the leader lease; not reconciling until this replica leads again");
+            }
+        }
+    }
+}
+
+/// Retries `call` until the API server answers, waiting 1 s, then longer, up to 10 s.
+async fn until_answered<T, F, Fut>(what: &str, mut call: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, kube::Error>>,
+{
+    let mut wait = Duration::from_secs(1);
+    loop {
+        match call().await {
+            Ok(v) => return v,
+            Err(e) => {
+                tracing::warn!(error = %e, retry_in = ?wait, "cannot read {what}; retrying");
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_secs(10));
+            }
         }
     }
 }
@@ -197,7 +228,16 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
 async fn own_image(client: &kube::Client, namespace: &str, pod: &str) -> String {
     let api: kube::Api<k8s_openapi::api::core::v1::Pod> =
         kube::Api::namespaced(client.clone(), namespace);
-    match api.get(pod).await {
+    // An API answer (the pod is not found, RBAC) settles it; a connection error is retried, so
+    // that a passing outage does not give every backup Job the wrong image.
+    let got = until_answered("the agent's own pod", || async {
+        match api.get(pod).await {
+            Err(kube::Error::Api(e)) => Ok(Err(kube::Error::Api(e))),
+            other => other.map(Ok),
+        }
+    })
+    .await;
+    match got {
         Ok(p) => p
             .spec
             .and_then(|s| s.containers.into_iter().next())

@@ -6,20 +6,24 @@
 #   kill9      kill -9 of the primary's postmaster
 #   partition  the primary's pod cut off from the API server and every other pod (iptables on
 #              the bed's bridge, for that pod's IP only), healed once writes go on elsewhere
+#   apiserver  the bed's kube-apiserver stopped for CHAOS_API_DOWN seconds (60): with Patroni's
+#              failsafe_mode the primary keeps taking writes; it must stay the primary, and no
+#              container of the cluster or the agent may restart
 # Prints one table: seconds without an acknowledged write, acknowledged writes lost, split
 # brain (two pods acknowledging a write at once, sampled every 0.5 s), recovered (Ready again with a
 # streaming replica). Fails if a write was lost, a split brain was seen, or a cluster did not
 # recover. The seconds are measurements, not pass/fail.
 #   KUBECONFIG=/var/lib/pgo-bed/admin.kubeconfig tests/chaos/chaos.sh [SCENARIO...]
 # CHAOS_LEASE / CHAOS_SYNC set spec.patroni.leaderLeaseDurationSeconds / syncPeriodSeconds
-# (default: the agent's defaults). Needs root (the freezer and iptables), as the bed does.
+# (default: the agent's defaults); CHAOS_FAILSAFE=false turns Patroni's failsafe_mode off (to
+# see what the apiserver scenario costs without it); CHAOS_API_DOWN the outage's seconds (60). Needs root (the freezer and iptables), as the bed does.
 set -uo pipefail
 # shellcheck source-path=SCRIPTDIR/../lib
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/e2e.sh"
 
 NS=${E2E_NAMESPACE:-chaos}
 SCENARIOS=("$@")
-((${#SCENARIOS[@]})) || SCENARIOS=(freeze kill9 partition)
+((${#SCENARIOS[@]})) || SCENARIOS=(freeze kill9 partition apiserver)
 TAG=pgo-chaos
 RESULTS=${E2E_RESULTS:-$(mktemp -d /tmp/pgo-chaos.XXXX)}
 TABLE=$RESULTS/chaos-table.tsv
@@ -29,6 +33,7 @@ chaos_yaml() {
     local patroni='{"dynamicConfiguration": {"synchronous_mode": true}}'
     [[ -n ${CHAOS_LEASE:-} ]] && patroni=$(jq -c --argjson t "$CHAOS_LEASE" '. + {leaderLeaseDurationSeconds: $t}' <<<"$patroni")
     [[ -n ${CHAOS_SYNC:-} ]] && patroni=$(jq -c --argjson t "$CHAOS_SYNC" '. + {syncPeriodSeconds: $t}' <<<"$patroni")
+    [[ -n ${CHAOS_FAILSAFE:-} ]] && patroni=$(jq -c --argjson f "$CHAOS_FAILSAFE" '.dynamicConfiguration.failsafe_mode = $f' <<<"$patroni")
     hippo_manifest "$1" "[{\"op\": \"add\", \"path\": \"/spec/instances/0/replicas\", \"value\": 2},
         {\"op\": \"remove\", \"path\": \"/spec/backups\"},
         {\"op\": \"add\", \"path\": \"/spec/patroni\", \"value\": $patroni}]"
@@ -87,7 +92,41 @@ heal_partitions() {
     done <"$RESULTS/partitioned"
     rm -f "$RESULTS/partitioned"
 }
-heal_all() { thaw_all; heal_partitions; }
+# apiserver POD: every client of the API server, Patroni and the agent included, sees
+# connections refused. Held for CHAOS_API_DOWN seconds here: writes are expected to go on.
+apiserver() {
+    restart_counts >"$RESULTS/apiserver-restarts-before" || return 1
+    touch "$RESULTS/apiserver-stopped"
+    "$PGO_REPO/tests/bed/bed" apiserver stop >&2 || return 1
+    date +%s.%N >"$RESULTS/apiserver-down-at"
+    sleep "${CHAOS_API_DOWN:-60}"
+}
+api_back() {
+    [[ -f $RESULTS/apiserver-stopped ]] || return 0
+    "$PGO_REPO/tests/bed/bed" apiserver start >&2 && rm -f "$RESULTS/apiserver-stopped"
+}
+# After the outage: writes were acknowledged all through it (past retry_timeout, when a primary
+# without failsafe_mode demotes itself), the same primary, and not one container restart.
+check_apiserver() {
+    local old=$1 before after down from to
+    down=$(cat "$RESULTS/apiserver-down-at")
+    from=$(awk -v t="$down" 'BEGIN { print t + 20 }')
+    to=$(awk -v t="$down" -v d="${CHAOS_API_DOWN:-60}" 'BEGIN { print t + d - 5 }')
+    awk -v a="$from" -v b="$to" '$2 > a && $2 < b { k++ } END { exit !(k >= 10) }' "$RESULTS/apiserver/acked.tsv" ||
+        fail "no writes were acknowledged from 20 s into the outage to its end"
+    before=$(cat "$RESULTS/apiserver-restarts-before")
+    after=$(restart_counts)
+    expect_eq "the primary after the outage" "$(primary_pod)" "$old"
+    expect_eq "container restarts (pod=restarts)" "$after" "$before"
+}
+# restart_counts: "pod=restarts" of the cluster's pods and of the agent, sorted.
+restart_counts() {
+    {
+        kc get pod -l "$L/cluster=$CLUSTER" -o jsonpath='{range .items[*]}{.metadata.name}={.status.containerStatuses[*].restartCount}{"\n"}{end}'
+        kubectl -n "$AGENT_NS" get pod -l app.kubernetes.io/name=pgo-agent -o jsonpath='{range .items[*]}{.metadata.name}={.status.containerStatuses[*].restartCount}{"\n"}{end}'
+    } | sort
+}
+heal_all() { thaw_all; heal_partitions; api_back; }
 trap heal_all EXIT
 
 # ---------------------------------------------------------------- split-brain sampler
@@ -150,7 +189,10 @@ run_scenario() {
     wait_until 120 "writes acknowledged again" writes_resumed "$dir" "$t0" || true
     sleep 3
     heal_all
-    wait_until 180 "recovered: Ready, one primary, a streaming replica" recovered && rec=yes
+    local healed
+    healed=$(date +%s.%N)
+    wait_until 180 "recovered: Ready, one primary, a streaming replica" recovered &&
+        wait_until 60 "writes acknowledged after the fault was undone" writes_resumed "$dir" "$healed" && rec=yes
     sampler_stop "$dir" || split=yes
     [[ -s $dir/read-write ]] && log "$scenario: two pods answered read-write in $(wc -l <"$dir/read-write") samples (writes acknowledged by both: $([[ $split == yes ]] && echo yes || echo none))"
     writer_stop "$dir" --timeout 60 >"$dir/report.txt" 2>&1
@@ -160,6 +202,7 @@ run_scenario() {
         "$old -> $(primary_pod)" >>"$TABLE"
     [[ $lost == 0 && $split == no && $rec == yes ]] ||
         fail "$scenario: lost $lost, split brain $split, recovered $rec"
+    if declare -F "check_$scenario" >/dev/null; then "check_$scenario" "$old"; fi
 }
 
 print_table() {
@@ -171,7 +214,7 @@ print_table() {
 
 e2e_namespace || exit 1
 for s in "${SCENARIOS[@]}"; do
-    case $s in freeze | kill9 | partition) ;; *) echo "unknown scenario $s (freeze, kill9, partition)" >&2; exit 2 ;; esac
+    case $s in freeze | kill9 | partition | apiserver) ;; *) echo "unknown scenario $s (freeze, kill9, partition, apiserver)" >&2; exit 2 ;; esac
     chaos_yaml "c-$s" | kc apply -f - >/dev/null
 done
 for s in "${SCENARIOS[@]}"; do

@@ -278,6 +278,15 @@ def cmd_stop(args):
         if t1 - t0 > gap["seconds"]:
             gap = {"seconds": round(t1 - t0, 3), "after_seq": s0, "before_seq": s1,
                    "from": iso(t0), "to": iso(t1)}
+    # Writes still failing when the writer stopped: the gap runs from the last acknowledged
+    # write to the last failed one, or a run that never recovered would look gap-free.
+    if acked and failed:
+        last_ack_seq, last_ack_t = acked[-1]
+        last_failed_t = max(t for _, t in failed)
+        if last_failed_t - last_ack_t > gap["seconds"]:
+            gap = {"seconds": round(last_failed_t - last_ack_t, 3), "after_seq": last_ack_seq,
+                   "before_seq": None, "from": iso(last_ack_t), "to": iso(last_failed_t),
+                   "still_failing": True}
     acked_seqs = {s for s, _ in acked}
     report = {
         "table": cfg["table"],
@@ -311,7 +320,10 @@ def print_report(r):
     print(f"writer report ({r['table']}, every {r['interval']}s):")
     print(f"  writes attempted:     {r['attempted']}")
     print(f"  acknowledged:         {r['acknowledged']}  (failed or timed out: {r['failed']})")
-    if g["after_seq"] is not None:
+    if g.get("still_failing"):
+        print(f"  longest gap:          {g['seconds']:.3f}s after acknowledged seq {g['after_seq']}, "
+              f"still failing when the writer stopped ({g['from']} .. {g['to']})")
+    elif g["after_seq"] is not None:
         print(f"  longest gap:          {g['seconds']:.3f}s between acknowledged seq {g['after_seq']} "
               f"and {g['before_seq']} ({g['from']} .. {g['to']})")
     else:

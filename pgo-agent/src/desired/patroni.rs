@@ -121,8 +121,23 @@ fn merge(base: &mut Map<String, Value>, overlay: &Map<String, Value>) {
     }
 }
 
-/// Patroni's dynamic configuration, kept in the DCS and shared by every member.
+/// Patroni's dynamic configuration, kept in the DCS and shared by every member; the agent
+/// writes it into the DCS of every running cluster (`crate::database`).
 pub fn dcs_config(v: &ValidatedCluster) -> Value {
+    let mut dcs = bootstrap_dcs(v);
+    // failsafe_mode: when the API server cannot be reached, a primary that every member still
+    // answers (POST /failsafe over the members' REST API) keeps running as the primary instead
+    // of demoting itself after retry_timeout. An API-server outage or upgrade is then no outage
+    // of the database. Off only if the user says so in the dynamic configuration.
+    let obj = dcs.as_object_mut().expect("object");
+    obj.entry("failsafe_mode").or_insert(Value::Bool(true));
+    dcs
+}
+
+/// The dynamic configuration in the Patroni file, used once, when the cluster is initialized;
+/// the agent then writes `dcs_config` into the DCS. Defaults added after a release stay out of
+/// it: a changed file restarts every running cluster when the agent is upgraded.
+fn bootstrap_dcs(v: &ValidatedCluster) -> Value {
     let mut dcs = json!({
         "postgresql": {
             "use_pg_rewind": true,
@@ -193,7 +208,7 @@ pub fn set_yaml(v: &ValidatedCluster, set: &InstanceSet) -> String {
         // verify the server even when insecure: hence the CA.
         "ctl": {"insecure": true, "cacert": format!("{TLS_COPY}/ca.crt")},
         "bootstrap": {
-            "dcs": dcs_config(v),
+            "dcs": bootstrap_dcs(v),
             "method": "initdb",
             "initdb": initdb,
         },
@@ -396,6 +411,13 @@ mod tests {
     }
 
     #[test]
+    fn failsafe_mode_is_on_unless_the_user_turns_it_off() {
+        let mut v = validated(HIPPO);
+        v.dynamic_configuration = json!({"failsafe_mode": false}).as_object().unwrap().clone();
+        assert_eq!(dcs_config(&v)["failsafe_mode"], false);
+    }
+
+    #[test]
     fn dcs_config_carries_lease_tls_and_user_parameters() {
         let mut v = validated(HIPPO);
         v.parameters.insert("max_connections".into(), "200".into());
@@ -408,6 +430,10 @@ mod tests {
         assert_eq!(dcs["ttl"], 30);
         assert_eq!(dcs["loop_wait"], 10);
         assert_eq!(dcs["retry_timeout"], 10);
+        assert_eq!(
+            dcs["failsafe_mode"], true,
+            "an API-server outage must not demote the primary"
+        );
         assert_eq!(dcs["synchronous_mode"], true);
         assert_eq!(dcs["postgresql"]["use_slots"], false);
         assert_eq!(dcs["postgresql"]["use_pg_rewind"], true);
