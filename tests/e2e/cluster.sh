@@ -192,10 +192,6 @@ pooler_ready() { [[ $(condition ProxyAvailable) == True && $(pc '{.status.proxy.
 pooler_gone() { [[ -z $(kc get deploy,svc,cm,secret,pdb -l "$L/cluster=$CLUSTER,$L/role=pgbouncer" -o name 2>/dev/null) ]]; }
 pooler_role_count() { sql "SELECT count(*) FROM pg_roles WHERE rolname = '_crunchypgbouncer'"; }
 
-# recovery_status POD: what POD's exporter says of ccp_is_in_recovery_status (2 primary, 1 replica).
-recovery_status() {
-    curl -s --max-time 5 "http://$(pod_ip "$1"):9187/metrics" | awk '/^ccp_is_in_recovery_status/ { print $2 }'
-}
 # every_pod_exports: every Postgres pod runs the exporter container, ready, and no roll is left.
 every_pod_exports() {
     local want have

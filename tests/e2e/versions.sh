@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end tests of PostgreSQL majors besides 15 (issue 16): a 2-instance postgresVersion 17
 # cluster (Patroni 4.0) keeps PGO's role label values (master/replica), its -replicas Service and
-# the switchover; a version without an image (16) is refused naming spec.postgresVersion.
+# the switchover; its exporter (that suite's postgres_exporter) reports the roles; a version
+# without an image (16) is refused naming spec.postgresVersion.
 # Needs: a bed that is up, localhost/pgo-postgres:17 in its containerd (images/build.sh postgres 17
 # && images/build.sh import), the agent installed by tests/install-agent.sh (which then gives it
 # RELATED_IMAGE_POSTGRES_17), kubectl-pgo built (target/debug/kubectl-pgo), psql and jq on the host.
@@ -36,7 +37,8 @@ test_a_two_instance_cluster_runs_the_major_and_takes_writes() {
     output_contains "RELATED_IMAGE_POSTGRES_$VERSION" \
         kubectl -n "$AGENT_NS" get deploy pgo-agent -o jsonpath='{.spec.template.spec.containers[0].env[*].name}' || fail "the agent has no RELATED_IMAGE_POSTGRES_$VERSION (tests/install-agent.sh after importing localhost/pgo-postgres:$VERSION)"
     apply_hippo "$CLUSTER" "[{\"op\":\"replace\",\"path\":\"/spec/postgresVersion\",\"value\":$VERSION},
-        {\"op\":\"add\",\"path\":\"/spec/instances/0/replicas\",\"value\":2}]" >/dev/null
+        {\"op\":\"add\",\"path\":\"/spec/instances/0/replicas\",\"value\":2},
+        {\"op\":\"add\",\"path\":\"/spec/monitoring\",\"value\":{\"pgmonitor\":{\"exporter\":{}}}}]" >/dev/null
     local t0
     t0=$(now)
     wait_until 420 "cluster Ready" is_ready
@@ -69,6 +71,23 @@ test_patroni_4_keeps_pgo_role_labels_and_the_replicas_service() {
     expect_eq "status primary" "$(pc '{.status.patroni.primary}')" "$primary"
 }
 
+# exporter_restarts: the exporter containers' restart counts, one per pod.
+exporter_restarts() {
+    kc get pod -l "$L/cluster=$CLUSTER,$L/data=postgres" -o jsonpath='{range .items[*]}{.status.containerStatuses[?(@.name=="exporter")].restartCount}{" "}{end}'
+}
+
+test_the_exporter_of_this_major_reports_the_roles() {
+    # The Debian exporter differs per suite (bookworm 0.11, trixie 0.17, forky 0.19): its flags
+    # and collectors must work on each.
+    wait_until 120 "the primary's exporter reports 2" output_is 2 recovery_status "$(primary_pod)"
+    wait_until 60 "the replica's exporter reports 1" output_is 1 recovery_status "$(replica_pod)"
+    local metrics
+    metrics=$(curl -s --max-time 5 "http://$(pod_ip "$(primary_pod)"):9187/metrics")
+    [[ $metrics == *ccp_connection_stats_max_connections* ]] || fail "no ccp_connection_stats on $VERSION"
+    [[ $metrics != *pg_stat_database_* ]] || fail "a built-in collector of the exporter is still on"
+    expect_eq "exporter restarts" "$(exporter_restarts)" "0 0 "
+}
+
 test_switchover_moves_the_labels_and_keeps_the_rows() {
     local old new target
     old=$(primary_pod)
@@ -84,6 +103,8 @@ test_switchover_moves_the_labels_and_keeps_the_rows() {
     wait_until 60 "writable after switchover" app_psql "insert into e2e (t) values ('switched')"
     expect_eq "rows after switchover" "$(app_psql "select count(*) from e2e")" 101
     wait_until 120 "the old primary streams again" streaming_replicas_are 1
+    wait_until 60 "the new primary's exporter reports 2" output_is 2 recovery_status "$new"
+    wait_until 120 "the old primary's exporter reports 1" output_is 1 recovery_status "$old"
 }
 
 test_version_16_is_refused_naming_the_field() {
@@ -104,7 +125,8 @@ main() {
     e2e_namespace || exit 1
     run_test "a 2-instance PostgreSQL $VERSION cluster runs and takes writes" test_a_two_instance_cluster_runs_the_major_and_takes_writes
     run_test "Patroni 4 keeps role=master/replica and the -replicas Service" test_patroni_4_keeps_pgo_role_labels_and_the_replicas_service
-    run_test "switchover moves the role labels; rows kept" test_switchover_moves_the_labels_and_keeps_the_rows
+    run_test "the exporter of PostgreSQL $VERSION reports the roles" test_the_exporter_of_this_major_reports_the_roles
+    run_test "switchover moves the role labels and the exporters' roles; rows kept" test_switchover_moves_the_labels_and_keeps_the_rows
     run_test "postgresVersion 16 is refused naming spec.postgresVersion" test_version_16_is_refused_naming_the_field
     e2e_namespace_done
     summary "e2e versions ($VERSION)"

@@ -93,3 +93,7 @@ writer_start() {
 writer_stop() { python3 "$PGO_REPO/tests/lib/writer.py" stop --out "$@"; }
 # writer_acked_since DIR T0 [N]: the writer in DIR had N (1) writes acknowledged after T0 (date +%s.%N).
 writer_acked_since() { awk -v t="$2" -v n="${3:-1}" '$2 > t { k++ } END { exit !(k >= n) }' "$1/acked.tsv"; }
+# recovery_status POD: what POD's exporter says of ccp_is_in_recovery_status (2 primary, 1 replica).
+recovery_status() {
+    curl -s --max-time 5 "http://$(pod_ip "$1"):9187/metrics" | awk '/^ccp_is_in_recovery_status/ { print $2 }'
+}
