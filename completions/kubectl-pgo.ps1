@@ -41,6 +41,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-pgo' -ScriptBlock {
             [CompletionResult]::new('scale', 'scale', [CompletionResultType]::ParameterValue, 'Set the number of instances of an instance set')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a cluster''s instances and conditions, its HA state, a user or its backups')
             [CompletionResult]::new('switchover', 'switchover', [CompletionResultType]::ParameterValue, 'Switch the primary over to another instance (or fail over)')
+            [CompletionResult]::new('psql', 'psql', [CompletionResultType]::ParameterValue, 'Open psql in the primary (or a replica, or an instance), as the superuser or a user''s role')
             [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start a stopped cluster (spec.shutdown=false)')
             [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop a cluster: scale every instance to zero, keeping the data (spec.shutdown=true)')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Take a manual pgBackRest backup')
@@ -470,6 +471,30 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-pgo' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'kubectl-pgo;psql' {
+            [CompletionResult]::new('--instance', '--instance', [CompletionResultType]::ParameterName, 'Connect to this instance (`<cluster>-<set>-<suffix>`, or its pod `…-0`)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Take this user''s role, and connect to its first database unless --dbname says otherwise')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'The database (default: the user''s first database, else postgres)')
+            [CompletionResult]::new('--dbname', '--dbname', [CompletionResultType]::ParameterName, 'The database (default: the user''s first database, else postgres)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file. Defaults to $KUBECONFIG, then ~/.kube/config')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Username to impersonate for the operation (a user or system:serviceaccount:NS:NAME)')
+            [CompletionResult]::new('--as-group', '--as-group', [CompletionResultType]::ParameterName, 'Group to impersonate for the operation; repeatable. Needs --as')
+            [CompletionResult]::new('--as-uid', '--as-uid', [CompletionResultType]::ParameterName, 'UID to impersonate for the operation. Needs --as')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long a single request to the API server may take: 0 (no limit, the default), a number of seconds, or a duration such as 5s, 1m, 1h30m')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--replica', '--replica', [CompletionResultType]::ParameterName, 'Connect to a replica instead of the primary (read-only)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation and never prompt')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation and never prompt')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'kubectl-pgo;start' {
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
@@ -797,6 +822,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-pgo' -ScriptBlock {
             [CompletionResult]::new('scale', 'scale', [CompletionResultType]::ParameterValue, 'Set the number of instances of an instance set')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a cluster''s instances and conditions, its HA state, a user or its backups')
             [CompletionResult]::new('switchover', 'switchover', [CompletionResultType]::ParameterValue, 'Switch the primary over to another instance (or fail over)')
+            [CompletionResult]::new('psql', 'psql', [CompletionResultType]::ParameterValue, 'Open psql in the primary (or a replica, or an instance), as the superuser or a user''s role')
             [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start a stopped cluster (spec.shutdown=false)')
             [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop a cluster: scale every instance to zero, keeping the data (spec.shutdown=true)')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Take a manual pgBackRest backup')
@@ -838,6 +864,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-pgo' -ScriptBlock {
             break
         }
         'kubectl-pgo;help;switchover' {
+            break
+        }
+        'kubectl-pgo;help;psql' {
             break
         }
         'kubectl-pgo;help;start' {

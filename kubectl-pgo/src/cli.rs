@@ -61,6 +61,21 @@ pub enum Command {
     )]
     Switchover(cmds::switchover::Args),
 
+    /// Open psql in the primary (or a replica, or an instance), as the superuser or a user's role.
+    #[command(
+        long_about = "Open psql in the database container of the cluster's primary (--replica: a \
+            replica; --instance: that one), through `kubectl exec`, with a terminal when there is \
+            one.\n\n\
+            It connects as the superuser over the pod's local socket, so no password is needed, read \
+            or shown; --user takes that user's role (its privileges) and its first database. \
+            Without a terminal, stdin goes to psql. The exit code is psql's.",
+        after_help = "Examples:\n  kubectl pgo psql hippo\n  kubectl pgo psql hippo --replica\n  \
+            kubectl pgo psql hippo --user app -- -c 'select count(*) from orders'\n  \
+            kubectl pgo psql hippo -- -At -c 'select pg_is_in_recovery()'\n  \
+            kubectl pgo psql hippo < schema.sql"
+    )]
+    Psql(cmds::psql::Args),
+
     /// Start a stopped cluster (spec.shutdown=false).
     #[command(
         after_help = "Examples:\n  kubectl pgo start hippo\n  kubectl pgo start hippo -n team-a"

@@ -105,6 +105,10 @@ async fn run(command: Command, global: &GlobalArgs) -> Outcome {
         Command::Scale(a) => done(scale::run(a, global).await),
         Command::Show(a) => done(show::run(a, global).await),
         Command::Switchover(a) => done(switchover::run(a, global).await),
+        Command::Psql(a) => match psql::run(a, global).await {
+            Ok(never) => match never {},
+            Err(e) => Err(Box::new(e)),
+        },
         Command::Start(a) => done(shutdown::start(a, global).await),
         Command::Stop(a) => done(shutdown::stop(a, global).await),
         Command::Backup(a) => done(backup::run(a, global).await),

@@ -1067,6 +1067,7 @@ fn show_reads_patroni_from_real_pods_when_an_agent_runs() {
         .stdout_has("AllInstancesReady");
     let ha = bed.pgo(&["show", "ha", "hippo"]);
     ha.ok().stdout_has("Leader").stdout_has("Replica");
+    psql_reaches_the_right_pod_as_the_right_role(&bed);
 
     // A switchover to the replica's instance moves the primary there.
     let replica = instances.iter().find(|i| i["role"] != "primary").unwrap()["pod"]
@@ -1088,6 +1089,71 @@ fn show_reads_patroni_from_real_pods_when_an_agent_runs() {
         );
         std::thread::sleep(Duration::from_secs(2));
     }
+}
+
+/// `psql` on the live 2-instance hippo: the primary by default, a replica when asked, a user's
+/// role and database, stdin without a terminal, psql's exit code, and a terminal through tmux.
+fn psql_reaches_the_right_pod_as_the_right_role(bed: &Bed) {
+    let at = |extra: &[&str], sql: &str| {
+        let mut args = vec!["psql", "hippo"];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["--", "-At", "-c", sql]);
+        bed.pgo(&args).ok().stdout.trim().to_string()
+    };
+    assert_eq!(
+        at(&[], "select pg_is_in_recovery()"),
+        "f",
+        "the primary by default"
+    );
+    assert_eq!(at(&["--replica"], "select pg_is_in_recovery()"), "t");
+    assert_eq!(
+        at(
+            &["--user", "hippo"],
+            "select current_user || ' ' || current_database()"
+        ),
+        "hippo hippo",
+        "the default user's role and database"
+    );
+    // Without a terminal, stdin is psql's.
+    let mut child = Command::new(BIN)
+        .arg("--kubeconfig")
+        .arg(&bed.kubeconfig)
+        .args(["-n", &bed.namespace, "psql", "hippo", "--", "-At"])
+        .env_remove("KUBECONFIG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), b"select 40 + 2;\n").unwrap();
+    drop(child.stdin.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "42");
+    // psql's own exit code, and bad input is exit 2 naming the flag.
+    bed.pgo(&["psql", "hippo", "--", "-c", "select nonsense"])
+        .expect(1);
+    bed.fails(
+        2,
+        "psql hippo --instance hippo-nope-abcd",
+        "invalid --instance",
+    );
+    bed.fails(2, "psql hippo --user Bad;User", "invalid --user");
+    // With a terminal: an interactive session.
+    let t = Tmux::start(
+        "psql",
+        &format!(
+            "{BIN} --kubeconfig {} -n {} psql hippo; echo PSQL-EXIT=$?; sleep 600",
+            bed.kubeconfig.display(),
+            bed.namespace
+        ),
+        20,
+    );
+    t.wait_for("postgres=#");
+    // (A word ending in ";" would be a command separator for tmux.)
+    t.keys(&["select 6 * 7 as answer; ", "Enter"]);
+    t.wait_for("42");
+    t.keys(&["\\q", "Enter"]);
+    t.wait_for("PSQL-EXIT=0");
 }
 
 #[test]

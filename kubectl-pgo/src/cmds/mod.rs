@@ -4,6 +4,7 @@
 pub mod backup;
 pub mod create;
 pub mod delete;
+pub mod psql;
 pub mod restore;
 pub mod scale;
 pub mod show;

@@ -150,7 +150,7 @@ fn value_of(arg: &Arg, w: &Walk, value: &str, out: &mut Completion) {
     out.dynamic = match (id, cluster) {
         ("namespace", _) => Some(Dynamic::Namespaces),
         ("cluster", _) => Some(Dynamic::Clusters),
-        ("to", Some(c)) => Some(Dynamic::Instances(c)),
+        ("to" | "instance", Some(c)) => Some(Dynamic::Instances(c)),
         ("instance_set", Some(c)) if !w.creating => Some(Dynamic::Sets(c)),
         ("repo_name", Some(c)) => Some(Dynamic::Repos(c)),
         ("options", Some(c)) if value.starts_with("--set=") => {
