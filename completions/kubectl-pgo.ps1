@@ -42,6 +42,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-pgo' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a cluster''s instances and conditions, its HA state, a user or its backups')
             [CompletionResult]::new('switchover', 'switchover', [CompletionResultType]::ParameterValue, 'Switch the primary over to another instance (or fail over)')
             [CompletionResult]::new('psql', 'psql', [CompletionResultType]::ParameterValue, 'Open psql in the primary (or a replica, or an instance), as the superuser or a user''s role')
+            [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Restart every instance, one at a time, in the safe order (rolling restart)')
             [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start a stopped cluster (spec.shutdown=false)')
             [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop a cluster: scale every instance to zero, keeping the data (spec.shutdown=true)')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Take a manual pgBackRest backup')
@@ -495,6 +496,26 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-pgo' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'kubectl-pgo;restart' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file. Defaults to $KUBECONFIG, then ~/.kube/config')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Username to impersonate for the operation (a user or system:serviceaccount:NS:NAME)')
+            [CompletionResult]::new('--as-group', '--as-group', [CompletionResultType]::ParameterName, 'Group to impersonate for the operation; repeatable. Needs --as')
+            [CompletionResult]::new('--as-uid', '--as-uid', [CompletionResultType]::ParameterName, 'UID to impersonate for the operation. Needs --as')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long a single request to the API server may take: 0 (no limit, the default), a number of seconds, or a duration such as 5s, 1m, 1h30m')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--force-conflicts', '--force-conflicts', [CompletionResultType]::ParameterName, 'Take ownership of fields another field manager owns (server-side apply --force)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation and never prompt')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation and never prompt')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'kubectl-pgo;start' {
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
@@ -823,6 +844,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-pgo' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a cluster''s instances and conditions, its HA state, a user or its backups')
             [CompletionResult]::new('switchover', 'switchover', [CompletionResultType]::ParameterValue, 'Switch the primary over to another instance (or fail over)')
             [CompletionResult]::new('psql', 'psql', [CompletionResultType]::ParameterValue, 'Open psql in the primary (or a replica, or an instance), as the superuser or a user''s role')
+            [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Restart every instance, one at a time, in the safe order (rolling restart)')
             [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start a stopped cluster (spec.shutdown=false)')
             [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop a cluster: scale every instance to zero, keeping the data (spec.shutdown=true)')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Take a manual pgBackRest backup')
@@ -867,6 +889,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-pgo' -ScriptBlock {
             break
         }
         'kubectl-pgo;help;psql' {
+            break
+        }
+        'kubectl-pgo;help;restart' {
             break
         }
         'kubectl-pgo;help;start' {

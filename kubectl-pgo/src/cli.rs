@@ -76,6 +76,17 @@ pub enum Command {
     )]
     Psql(cmds::psql::Args),
 
+    /// Restart every instance, one at a time, in the safe order (rolling restart).
+    #[command(
+        long_about = "Restart every Postgres instance of a running cluster, one at a time: \
+            replicas first (each only once the previous one is ready and streaming), then a \
+            switchover to an updated replica, then the old primary.\n\n\
+            Sets the annotation kubectl.kubernetes.io/restartedAt in spec.metadata.annotations, \
+            which changes every pod template, as PGO's documentation restarts a cluster.",
+        after_help = "Examples:\n  kubectl pgo restart hippo\n  kubectl pgo show hippo"
+    )]
+    Restart(cmds::restart::Args),
+
     /// Start a stopped cluster (spec.shutdown=false).
     #[command(
         after_help = "Examples:\n  kubectl pgo start hippo\n  kubectl pgo start hippo -n team-a"

@@ -109,6 +109,7 @@ async fn run(command: Command, global: &GlobalArgs) -> Outcome {
             Ok(never) => match never {},
             Err(e) => Err(Box::new(e)),
         },
+        Command::Restart(a) => done(restart::run(a, global).await),
         Command::Start(a) => done(shutdown::start(a, global).await),
         Command::Stop(a) => done(shutdown::stop(a, global).await),
         Command::Backup(a) => done(backup::run(a, global).await),

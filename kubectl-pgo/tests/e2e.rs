@@ -1089,6 +1089,66 @@ fn show_reads_patroni_from_real_pods_when_an_agent_runs() {
         );
         std::thread::sleep(Duration::from_secs(2));
     }
+    restart_replaces_every_instance_pod_one_at_a_time(&bed);
+}
+
+/// `restart` on the live 2-instance hippo: both pods are replaced, never both at once, and
+/// the cluster ends Ready with one primary.
+fn restart_replaces_every_instance_pod_one_at_a_time(bed: &Bed) {
+    use k8s_openapi::api::core::v1::Pod;
+    let pods: Api<Pod> = Api::namespaced(bed.client.clone(), &bed.namespace);
+    let selector = "postgres-operator.crunchydata.com/cluster=hippo,postgres-operator.crunchydata.com/data=postgres";
+    let list = || {
+        bed.rt
+            .block_on(pods.list(&kube::api::ListParams::default().labels(selector)))
+            .unwrap()
+            .items
+    };
+    let ready = |p: &Pod| {
+        p.metadata.deletion_timestamp.is_none()
+            && p.status
+                .as_ref()
+                .and_then(|s| s.conditions.as_ref())
+                .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
+    };
+    let before: Vec<String> = list()
+        .iter()
+        .filter_map(|p| p.metadata.uid.clone())
+        .collect();
+    assert_eq!(before.len(), 2);
+    bed.pgo(&["restart", "hippo"])
+        .ok()
+        .stdout_has("rolling restart requested");
+    let deadline = Instant::now() + Duration::from_secs(300);
+    loop {
+        let now = list();
+        let ready_count = now.iter().filter(|p| ready(p)).count();
+        assert!(
+            ready_count >= 1 || now.len() < 2,
+            "both instances down at once: {now:?}"
+        );
+        let replaced = now
+            .iter()
+            .filter(|p| ready(p) && !before.contains(p.metadata.uid.as_ref().unwrap()))
+            .count();
+        let pc = bed.get_json("hippo");
+        let condition = |t: &str| {
+            pc["status"]["conditions"]
+                .as_array()
+                .and_then(|c| c.iter().find(|c| c["type"] == t).cloned())
+                .unwrap_or_default()
+        };
+        let rolling = condition("Progressing")["reason"] == "RollingUpdate";
+        if replaced == 2 && condition("Ready")["status"] == "True" && !rolling {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the restart did not replace both pods: {replaced} of 2; {:#}",
+            pc["status"]
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
 }
 
 /// `psql` on the live 2-instance hippo: the primary by default, a replica when asked, a user's

@@ -5,6 +5,7 @@ pub mod backup;
 pub mod create;
 pub mod delete;
 pub mod psql;
+pub mod restart;
 pub mod restore;
 pub mod scale;
 pub mod show;
