@@ -41,6 +41,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-pgo' -ScriptBlock {
             [CompletionResult]::new('scale', 'scale', [CompletionResultType]::ParameterValue, 'Set the number of instances of an instance set')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a cluster''s instances and conditions, its HA state, a user or its backups')
             [CompletionResult]::new('switchover', 'switchover', [CompletionResultType]::ParameterValue, 'Switch the primary over to another instance (or fail over)')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Print the logs of every instance at once, each line prefixed with pod/container')
             [CompletionResult]::new('psql', 'psql', [CompletionResultType]::ParameterValue, 'Open psql in the primary (or a replica, or an instance), as the superuser or a user''s role')
             [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Restart every instance, one at a time, in the safe order (rolling restart)')
             [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start a stopped cluster (spec.shutdown=false)')
@@ -472,6 +473,33 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-pgo' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'kubectl-pgo;logs' {
+            [CompletionResult]::new('--instance', '--instance', [CompletionResultType]::ParameterName, 'Only this instance (`<cluster>-<set>-<suffix>`, or its pod `…-0`)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'The container: database (Postgres and Patroni), exporter, ...')
+            [CompletionResult]::new('--container', '--container', [CompletionResultType]::ParameterName, 'The container: database (Postgres and Patroni), exporter, ...')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only lines newer than this: 30s, 10m, 2h')
+            [CompletionResult]::new('--tail', '--tail', [CompletionResultType]::ParameterName, 'Only the last N lines of each pod')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace. Defaults to the namespace of the kubeconfig context, else `default`')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file. Defaults to $KUBECONFIG, then ~/.kube/config')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Username to impersonate for the operation (a user or system:serviceaccount:NS:NAME)')
+            [CompletionResult]::new('--as-group', '--as-group', [CompletionResultType]::ParameterName, 'Group to impersonate for the operation; repeatable. Needs --as')
+            [CompletionResult]::new('--as-uid', '--as-uid', [CompletionResultType]::ParameterName, 'UID to impersonate for the operation. Needs --as')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long a single request to the API server may take: 0 (no limit, the default), a number of seconds, or a duration such as 5s, 1m, 1h30m')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep printing new lines, following restarts')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep printing new lines, following restarts')
+            [CompletionResult]::new('--timestamps', '--timestamps', [CompletionResultType]::ParameterName, 'Keep the kubelet''s timestamp at the start of each line')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation and never prompt')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation and never prompt')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'kubectl-pgo;psql' {
             [CompletionResult]::new('--instance', '--instance', [CompletionResultType]::ParameterName, 'Connect to this instance (`<cluster>-<set>-<suffix>`, or its pod `…-0`)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Take this user''s role, and connect to its first database unless --dbname says otherwise')
@@ -843,6 +871,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-pgo' -ScriptBlock {
             [CompletionResult]::new('scale', 'scale', [CompletionResultType]::ParameterValue, 'Set the number of instances of an instance set')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a cluster''s instances and conditions, its HA state, a user or its backups')
             [CompletionResult]::new('switchover', 'switchover', [CompletionResultType]::ParameterValue, 'Switch the primary over to another instance (or fail over)')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Print the logs of every instance at once, each line prefixed with pod/container')
             [CompletionResult]::new('psql', 'psql', [CompletionResultType]::ParameterValue, 'Open psql in the primary (or a replica, or an instance), as the superuser or a user''s role')
             [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Restart every instance, one at a time, in the safe order (rolling restart)')
             [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start a stopped cluster (spec.shutdown=false)')
@@ -886,6 +915,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-pgo' -ScriptBlock {
             break
         }
         'kubectl-pgo;help;switchover' {
+            break
+        }
+        'kubectl-pgo;help;logs' {
             break
         }
         'kubectl-pgo;help;psql' {

@@ -61,6 +61,19 @@ pub enum Command {
     )]
     Switchover(cmds::switchover::Args),
 
+    /// Print the logs of every instance at once, each line prefixed with pod/container.
+    #[command(
+        long_about = "Print the logs of every instance pod of a cluster at once, each line \
+            prefixed with pod/container. Without --follow the lines are merged by time; with \
+            --follow they are printed as they come, and a container that restarts is followed \
+            on. --container picks another container than database (Postgres and Patroni), e.g. \
+            exporter.",
+        after_help = "Examples:\n  kubectl pgo logs hippo --since 10m\n  kubectl pgo logs hippo -f\n  \
+            kubectl pgo logs hippo --instance hippo-instance1-abcd --tail 100\n  \
+            kubectl pgo logs hippo -c exporter"
+    )]
+    Logs(cmds::logs::Args),
+
     /// Open psql in the primary (or a replica, or an instance), as the superuser or a user's role.
     #[command(
         long_about = "Open psql in the database container of the cluster's primary (--replica: a \

@@ -110,6 +110,7 @@ async fn run(command: Command, global: &GlobalArgs) -> Outcome {
             Err(e) => Err(Box::new(e)),
         },
         Command::Restart(a) => done(restart::run(a, global).await),
+        Command::Logs(a) => done(logs::run(a, global).await),
         Command::Start(a) => done(shutdown::start(a, global).await),
         Command::Stop(a) => done(shutdown::stop(a, global).await),
         Command::Backup(a) => done(backup::run(a, global).await),

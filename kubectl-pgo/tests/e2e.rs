@@ -1089,12 +1089,53 @@ fn show_reads_patroni_from_real_pods_when_an_agent_runs() {
         );
         std::thread::sleep(Duration::from_secs(2));
     }
-    restart_replaces_every_instance_pod_one_at_a_time(&bed);
+    // `logs -f` follows both pods through the restart.
+    let log_file = std::env::temp_dir().join(format!("kpgo-logs-{}.txt", std::process::id()));
+    let mut follower = Command::new(BIN)
+        .arg("--kubeconfig")
+        .arg(&bed.kubeconfig)
+        .args(["-n", &bed.namespace, "logs", "hippo", "-f", "--timestamps"])
+        .env_remove("KUBECONFIG")
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&log_file).unwrap())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let replaced_at = restart_replaces_every_instance_pod_one_at_a_time(&bed);
+    // Patroni logs at least once a loop (10 s).
+    std::thread::sleep(Duration::from_secs(12));
+    let _ = follower.kill();
+    let _ = follower.wait();
+    let followed = std::fs::read_to_string(&log_file).unwrap_or_default();
+    let _ = std::fs::remove_file(&log_file);
+    for (pod, at) in &replaced_at {
+        let after = followed.lines().any(|l| {
+            let mut words = l.split(' ');
+            words.next() == Some(&format!("{pod}/database"))
+                && words
+                    .next()
+                    .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                    .is_some_and(|t| t > *at)
+        });
+        assert!(
+            after,
+            "logs -f printed nothing of {pod}'s new container after {at}:\n{followed}"
+        );
+    }
+    // Without -f: both pods, merged, each line prefixed; a missing container is exit 2.
+    let tail = bed.pgo(&["logs", "hippo", "--tail", "5"]);
+    for pod in replaced_at.keys() {
+        tail.ok().stdout_has(&format!("{pod}/database "));
+    }
+    bed.fails(2, "logs hippo -c nope", "invalid --container");
 }
 
 /// `restart` on the live 2-instance hippo: both pods are replaced, never both at once, and
 /// the cluster ends Ready with one primary.
-fn restart_replaces_every_instance_pod_one_at_a_time(bed: &Bed) {
+fn restart_replaces_every_instance_pod_one_at_a_time(
+    bed: &Bed,
+) -> std::collections::BTreeMap<String, chrono::DateTime<chrono::Utc>> {
+    let mut replaced_at = std::collections::BTreeMap::new();
     use k8s_openapi::api::core::v1::Pod;
     let pods: Api<Pod> = Api::namespaced(bed.client.clone(), &bed.namespace);
     let selector = "postgres-operator.crunchydata.com/cluster=hippo,postgres-operator.crunchydata.com/data=postgres";
@@ -1130,6 +1171,10 @@ fn restart_replaces_every_instance_pod_one_at_a_time(bed: &Bed) {
         let replaced = now
             .iter()
             .filter(|p| ready(p) && !before.contains(p.metadata.uid.as_ref().unwrap()))
+            .inspect(|p| {
+                let name = p.metadata.name.clone().unwrap_or_default();
+                replaced_at.entry(name).or_insert_with(chrono::Utc::now);
+            })
             .count();
         let pc = bed.get_json("hippo");
         let condition = |t: &str| {
@@ -1140,7 +1185,7 @@ fn restart_replaces_every_instance_pod_one_at_a_time(bed: &Bed) {
         };
         let rolling = condition("Progressing")["reason"] == "RollingUpdate";
         if replaced == 2 && condition("Ready")["status"] == "True" && !rolling {
-            break;
+            return replaced_at;
         }
         assert!(
             Instant::now() < deadline,

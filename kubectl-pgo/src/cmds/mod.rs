@@ -4,6 +4,7 @@
 pub mod backup;
 pub mod create;
 pub mod delete;
+pub mod logs;
 pub mod psql;
 pub mod restart;
 pub mod restore;
