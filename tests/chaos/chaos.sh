@@ -110,8 +110,9 @@ api_back() {
 check_apiserver() {
     local old=$1 before after down from to
     down=$(cat "$RESULTS/apiserver-down-at")
-    from=$(awk -v t="$down" 'BEGIN { print t + 20 }')
-    to=$(awk -v t="$down" -v d="${CHAOS_API_DOWN:-60}" 'BEGIN { print t + d - 5 }')
+    # (printf: awk's print would write 1.7963e+09)
+    from=$(awk -v t="$down" 'BEGIN { printf "%.3f", t + 20 }')
+    to=$(awk -v t="$down" -v d="${CHAOS_API_DOWN:-60}" 'BEGIN { printf "%.3f", t + d - 5 }')
     awk -v a="$from" -v b="$to" '$2 > a && $2 < b { k++ } END { exit !(k >= 10) }' "$RESULTS/apiserver/acked.tsv" ||
         fail "no writes were acknowledged from 20 s into the outage to its end"
     before=$(cat "$RESULTS/apiserver-restarts-before")
