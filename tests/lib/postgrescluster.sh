@@ -54,10 +54,13 @@ app_psql() {
 }
 
 # manual_done ID / restore_done ID [CLUSTER]: the manual backup / the restore named ID finished.
-manual_done() { [[ $(pc '{.status.pgbackrest.manualBackup.id}') == "$1" && $(pc '{.status.pgbackrest.manualBackup.finished}') == true ]]; }
+# (One read for both fields: between two reads the status may change, e.g. a reconcile from the
+# agent's cache writing the previous backup back for a moment, and id and finished would then
+# come from different backups.)
+manual_done() { [[ $(pc '{.status.pgbackrest.manualBackup.id}/{.status.pgbackrest.manualBackup.finished}') == "$1/true" ]]; }
 restore_done() {
     local c=${2:-$CLUSTER}
-    [[ $(pc '{.status.pgbackrest.restore.id}' "$c") == "$1" && $(pc '{.status.pgbackrest.restore.finished}' "$c") == true ]]
+    [[ $(pc '{.status.pgbackrest.restore.id}/{.status.pgbackrest.restore.finished}' "$c") == "$1/true" ]]
 }
 
 # hippo_manifest NAME [JSON-PATCH]: PGO's hippo example (examples/hippo.yaml) named NAME, with an
