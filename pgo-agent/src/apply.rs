@@ -59,6 +59,10 @@ type Key = (&'static str, String, String);
 #[derive(Default)]
 pub struct ApplyCache {
     seen: Mutex<HashMap<Key, (u64, String)>>,
+    /// Per cluster (namespace, name): the resourceVersion its last status write replaced. The
+    /// watch may hand the next reconcile that very version again, from before the write; acting
+    /// on it would write the older status back (a finished backup over a started one).
+    superseded: Mutex<HashMap<(String, String), String>>,
 }
 
 fn fingerprint<K: Serialize>(obj: &K) -> u64 {
@@ -91,6 +95,21 @@ impl ApplyCache {
         let prefix = format!("{cluster}-");
         let mut seen = self.seen.lock().expect("apply cache");
         seen.retain(|(_, ns, n), _| !(ns == namespace && n.starts_with(&prefix)));
+        let mut superseded = self.superseded.lock().expect("apply cache");
+        superseded.remove(&(namespace.to_string(), cluster.to_string()));
+    }
+
+    fn supersede(&self, namespace: &str, cluster: &str, rv: String) {
+        let mut superseded = self.superseded.lock().expect("apply cache");
+        superseded.insert((namespace.to_string(), cluster.to_string()), rv);
+    }
+
+    /// Whether `pc` is the version this agent's last status write already replaced: a stale
+    /// read, to be looked at again once the watch brings the newer one.
+    pub fn is_stale(&self, pc: &PostgresCluster) -> bool {
+        let key = (pc.namespace().unwrap_or_default(), pc.name_any());
+        let superseded = self.superseded.lock().expect("apply cache");
+        matches!((superseded.get(&key), pc.metadata.resource_version.as_ref()), (Some(old), Some(rv)) if old == rv)
     }
 }
 
@@ -374,6 +393,7 @@ fn keep_bound_fields(desired: &PersistentVolumeClaim, read: &ReadState) -> Persi
 /// Writes the status through the status subresource, when it changed. Returns the writes sent.
 pub async fn patch_status(
     client: &Client,
+    cache: &ApplyCache,
     pc: &PostgresCluster,
     status: PostgresClusterStatus,
 ) -> Result<u32, Error> {
@@ -397,12 +417,34 @@ pub async fn patch_status(
         name: pc.name_any(),
         source,
     })?;
+    if let Some(rv) = pc.metadata.resource_version.clone() {
+        cache.supersede(&pc.namespace().unwrap_or_default(), &pc.name_any(), rv);
+    }
     Ok(1)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_version_a_status_write_replaced_is_stale_and_only_that_one() {
+        let cache = ApplyCache::default();
+        let mut pc = PostgresCluster::new("hippo", Default::default());
+        pc.metadata.namespace = Some("ns".into());
+        pc.metadata.resource_version = Some("10".into());
+        assert!(!cache.is_stale(&pc), "nothing written yet");
+        cache.supersede("ns", "hippo", "10".into());
+        assert!(
+            cache.is_stale(&pc),
+            "the watch handed back the version we replaced"
+        );
+        pc.metadata.resource_version = Some("11".into());
+        assert!(!cache.is_stale(&pc), "a newer version");
+        pc.metadata.resource_version = Some("10".into());
+        cache.forget("ns", "hippo");
+        assert!(!cache.is_stale(&pc), "a deleted cluster is forgotten");
+    }
 
     #[test]
     fn cache_skips_only_when_both_spec_and_object_are_unchanged() {

@@ -193,12 +193,17 @@ async fn invalid(
         publish(ctx, pc, Note::warning("InvalidSpec", message)).await;
     }
     ctx.health.metrics.count("invalid");
-    let writes = patch_status(&ctx.client, pc, st).await?;
+    let writes = patch_status(&ctx.client, &ctx.cache, pc, st).await?;
     ctx.health.metrics.writes.inc_by(u64::from(writes));
     Ok(Action::requeue(ctx.resync))
 }
 
 async fn reconcile_inner(pc: &PostgresCluster, ctx: &Context) -> Result<Action, Error> {
+    // 0. a stale read: the version our last status write replaced. Act on the newer one.
+    if ctx.cache.is_stale(pc) {
+        ctx.health.metrics.count("stale");
+        return Ok(Action::requeue(Duration::from_millis(500)));
+    }
     // 1. observe
     let read = observe::read(&ctx.client, pc, ctx.pdb_supported).await?;
     // 2. validate
@@ -239,7 +244,7 @@ async fn reconcile_inner(pc: &PostgresCluster, ctx: &Context) -> Result<Action, 
             existing_instances(&read),
         ));
         ctx.health.metrics.count("paused");
-        let writes = patch_status(&ctx.client, pc, st).await?;
+        let writes = patch_status(&ctx.client, &ctx.cache, pc, st).await?;
         ctx.health.metrics.writes.inc_by(u64::from(writes));
         return Ok(Action::requeue(ctx.resync));
     }
@@ -354,7 +359,7 @@ async fn reconcile_inner(pc: &PostgresCluster, ctx: &Context) -> Result<Action, 
         .conditions
         .iter()
         .any(|c| c.type_ == status::READY && c.status == "True");
-    let writes = applied.writes + patch_status(&ctx.client, pc, st).await?;
+    let writes = applied.writes + patch_status(&ctx.client, &ctx.cache, pc, st).await?;
     ctx.health.metrics.count("ok");
     ctx.health.metrics.writes.inc_by(u64::from(writes));
     let next = if (ready || v.shutdown) && !restoring && !moving {
